@@ -1,0 +1,108 @@
+"""Records that cross a stage boundary (ingest → clean → extract → registry → export).
+
+Every extracted value is a *mention*: it carries the character span
+(``start``/``end``, end exclusive) of the text it came from. Extractors
+produce spans in the coordinates of the text they were given (the cleaned
+text); the pipeline maps them to the original article text before they are
+stored, so a stored span always indexes ``articles.text``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MoneyRole = Literal[
+    "total_investment",
+    "planned_investment",
+    "contract_investment",
+    "funds_in_place",
+    "funds",
+    "output_value",
+    "tax",
+    "deal_value",
+    "threshold",
+    "other",
+]
+Qualifier = Literal["approx", "nearly", "over", "at_most", "several", "range"]
+Stage = Literal[
+    "negotiating",
+    "signed",
+    "planned",
+    "started",
+    "under_construction",
+    "trial_operation",
+    "operational",
+]
+Period = Literal["year", "month", "day", "hour"]
+
+
+class Article(BaseModel):
+    """One input article as read from disk, before cleaning."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(min_length=1)
+    text: str
+    title: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    path: str | None = Field(None, description="file the article came from (with :line for JSONL)")
+    encoding: str | None = None
+
+
+class IngestFailure(BaseModel):
+    """An input that could not be read as an article: kept, with why."""
+
+    path: str
+    line: int | None = None
+    article_id: str | None = None
+    reason: str
+
+
+class Mention(BaseModel):
+    """A value found in text: its span there and the text it covers."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @model_validator(mode="after")
+    def _span_is_ordered(self) -> Mention:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} before start {self.start}")
+        return self
+
+
+class Money(Mention):
+    """An amount of money. ``yuan`` is the lower bound for vague amounts."""
+
+    yuan: int | None
+    yuan_max: int | None = None
+    currency: str = "CNY"
+    amount: float | None = Field(None, description="amount in its own currency (non-CNY)")
+    role: MoneyRole = "other"
+    qualifier: Qualifier | None = None
+
+
+class Capacity(Mention):
+    """A production / installed / service capacity, normalised per RECORDS.md."""
+
+    value: float
+    unit: str
+    period: Period | None = None
+    product: str | None = None
+
+
+class DateRange(Mention):
+    """A calendar expression resolved to a range; ``start_date`` None for 截至X."""
+
+    start_date: dt.date | None
+    end_date: dt.date | None
+
+
+class Sentence(Mention):
+    """A sentence of the cleaned text (span in cleaned coordinates until mapped)."""
