@@ -69,6 +69,7 @@ class Mention(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     text: str
+    sentence: str | None = Field(None, description="the sentence it came from, filled by the pipeline")
 
     @model_validator(mode="after")
     def _span_is_ordered(self) -> Mention:
@@ -106,3 +107,18 @@ class DateRange(Mention):
 
 class Sentence(Mention):
     """A sentence of the cleaned text (span in cleaned coordinates until mapped)."""
+
+
+OrgKind = Literal["company", "government", "association", "park", "institution", "media", "other"]
+
+
+class Organisation(Mention):
+    """A named organisation; only ``kind == "company"`` is exported as a company.
+
+    ``name`` is the name as it should be listed (layout breaks removed, a
+    ``（以下简称“X”）`` short form resolved to itself), ``text`` the span as written.
+    """
+
+    name: str
+    kind: OrgKind = "company"
+    source: str = Field("rule", description="what found it: rule, ner, lexicon, alias")

@@ -1,0 +1,70 @@
+"""The export format of RECORDS.md (one JSON object per article), read back from the registry.
+
+Extra keys beyond the contract carry the evidence: ``span`` (start, end in
+the original text) and ``sentence`` on every value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import IO
+
+import sqlite_utils
+
+
+def export_records(db: sqlite_utils.Database) -> Iterator[dict]:
+    """One export object per article, in article id order."""
+    for article in db.query("select id, title, date, source, url from articles order by id"):
+        aid = article["id"]
+        yield {
+            "article_id": aid,
+            "title": article["title"],
+            "date": article["date"],
+            "projects": [],
+            "companies": _companies(db, aid),
+            "money": [_money(row) for row in _mentions(db, "money", aid)],
+            "contacts": [],
+            "dates": [_date(row) for row in _mentions(db, "dates", aid)],
+            "capacities": [_capacity(row) for row in _mentions(db, "capacities", aid)],
+        }
+
+
+def write_jsonl(db: sqlite_utils.Database, out: IO[str]) -> int:
+    """Write the export to ``out``; returns the number of articles written."""
+    count = 0
+    for record in export_records(db):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def _mentions(db: sqlite_utils.Database, table: str, article_id: str, where: str = "") -> list[dict]:
+    sql = f"select * from [{table}] where article_id = ? {where} order by start, [end]"
+    return list(db.query(sql, [article_id]))
+
+
+def _evidence(row: dict) -> dict:
+    return {"span": [row["start"], row["end"]], "sentence": row["sentence"]}
+
+
+def _money(row: dict) -> dict:
+    keys = ("text", "yuan", "yuan_max", "currency", "amount", "role", "qualifier")
+    return {**{k: row[k] for k in keys if row[k] is not None}, **_evidence(row)}
+
+
+def _date(row: dict) -> dict:
+    return {"text": row["text"], "start": row["start_date"], "end": row["end_date"], **_evidence(row)}
+
+
+def _capacity(row: dict) -> dict:
+    keys = ("text", "value", "unit", "period", "product")
+    return {**{k: row[k] for k in keys}, **_evidence(row)}
+
+
+def _companies(db: sqlite_utils.Database, article_id: str) -> list[dict]:
+    """Distinct company names in order of first mention."""
+    seen: dict[str, dict] = {}
+    for row in _mentions(db, "organisations", article_id, "and kind = 'company'"):
+        seen.setdefault(row["name"], {"name": row["name"], **_evidence(row)})
+    return list(seen.values())

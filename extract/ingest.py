@@ -1,0 +1,182 @@
+"""Read a batch of inputs (files, folders, JSONL on stdin) into Articles, never losing one silently.
+
+Each input becomes either an :class:`Article` or an :class:`IngestFailure`
+with its path (and line for JSONL) and a one-line reason, so a batch with junk
+in it still ingests every good article and tells the user about every bad one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from pydantic import ValidationError
+
+from .encoding import DecodeError, decode_bytes
+from .html import extract_html
+from .models import Article, IngestFailure
+
+TEXT_SUFFIXES = {".txt", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl"}
+#: ``*.meta.jsonl`` beside .txt/.html files gives their title/date/source/url by id.
+META_SUFFIX = ".meta.jsonl"
+METADATA_FIELDS = ("title", "date", "source", "url")
+
+Item = Article | IngestFailure
+
+
+def iter_inputs(paths: Iterable[str | Path], stdin: IO[str] | None = None) -> Iterator[Item]:
+    """Yield every article (or failure) found under ``paths`` in a stable order.
+
+    ``-`` reads JSONL from ``stdin``; a folder is walked recursively for
+    .txt/.md/.html/.htm/.jsonl files (other files are ignored); a file is read
+    whatever its extension says about its encoding. Ids seen twice in one batch
+    are failures after the first, so one article never silently replaces another.
+    """
+    seen: dict[str, str] = {}
+    for item in _iter_raw(paths, stdin):
+        if isinstance(item, Article):
+            first = seen.setdefault(item.id, item.path or "")
+            if first != (item.path or ""):
+                yield IngestFailure(
+                    path=item.path or "", article_id=item.id, reason=f"duplicate article id (first in {first})"
+                )
+                continue
+        yield item
+
+
+def _iter_raw(paths: Iterable[str | Path], stdin: IO[str] | None) -> Iterator[Item]:
+    for raw in paths:
+        if str(raw) == "-":
+            yield from read_jsonl_lines(stdin or sys.stdin, "<stdin>")
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            meta = _folder_metadata(path)
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                if _is_article_file(file):
+                    yield from read_file(file, meta)
+        elif path.exists():
+            yield from read_file(path, _folder_metadata(path.parent, recursive=False))
+        else:
+            yield IngestFailure(path=str(path), reason="no such file or directory")
+
+
+def _is_article_file(path: Path) -> bool:
+    name = path.name.lower()
+    if name.endswith(META_SUFFIX) or name.startswith("."):
+        return False
+    return path.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+
+def _folder_metadata(folder: Path, recursive: bool = True) -> dict[str, dict]:
+    """Metadata sidecars (``*.meta.jsonl``) of a folder, by article id."""
+    meta: dict[str, dict] = {}
+    files = folder.rglob(f"*{META_SUFFIX}") if recursive else folder.glob(f"*{META_SUFFIX}")
+    for file in sorted(files):
+        for line in file.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict) and isinstance(record.get("id"), str):
+                meta[record["id"]] = {k: record[k] for k in METADATA_FIELDS if record.get(k) is not None}
+    return meta
+
+
+def read_file(path: Path, meta: dict[str, dict] | None = None) -> Iterator[Item]:
+    """One file: a JSONL batch, an HTML page, or a plain text article."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield IngestFailure(path=str(path), reason=f"cannot read file: {exc.strerror or exc}")
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as exc:
+        yield IngestFailure(path=str(path), reason=str(exc))
+        return
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl_lines(text.splitlines(), str(path), encoding)
+        return
+    article_id = path.stem
+    fields = dict((meta or {}).get(article_id, {}))
+    if suffix in HTML_SUFFIXES:
+        page = extract_html(text)
+        text = page.body
+        fields.setdefault("title", page.title)
+        fields.setdefault("date", page.date)
+    if not text.strip():
+        yield IngestFailure(path=str(path), article_id=article_id, reason="empty article: no text to extract")
+        return
+    yield _article(str(path), None, dict(fields, id=article_id, text=text, encoding=encoding))
+
+
+def read_jsonl_lines(lines: Iterable[str], origin: str, encoding: str | None = None) -> Iterator[Item]:
+    """JSONL articles (id, text, title, date, source, url); each bad line is a failure."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield IngestFailure(path=origin, line=number, reason=f"malformed JSON: {exc.msg} at column {exc.colno}")
+            continue
+        if not isinstance(record, dict):
+            yield IngestFailure(path=origin, line=number, reason="a JSONL line must be an object")
+            continue
+        problem = _record_problem(record)
+        if problem:
+            yield IngestFailure(path=origin, line=number, article_id=_str_or_none(record.get("id")), reason=problem)
+            continue
+        fields = {k: record.get(k) for k in ("id", "text", *METADATA_FIELDS)}
+        yield _article(origin, number, dict(fields, encoding=encoding))
+
+
+def _record_problem(record: dict) -> str | None:
+    """Why a JSONL record is not an article, or None."""
+    for key in ("id", "text"):
+        if key not in record:
+            return f"missing field {key!r}"
+        if not isinstance(record[key], str):
+            return f"field {key!r} must be a string, not {type(record[key]).__name__}"
+    if not record["id"].strip():
+        return "empty id"
+    if not record["text"].strip():
+        return "empty article: no text to extract"
+    for key in METADATA_FIELDS:
+        if record.get(key) is not None and not isinstance(record[key], str):
+            return f"field {key!r} must be a string, not {type(record[key]).__name__}"
+    return None
+
+
+def _article(path: str, line: int | None, fields: dict) -> Item:
+    where = f"{path}:{line}" if line else path
+    fields = dict(fields, date=_parse_date(fields.get("date")))
+    try:
+        return Article(path=where, **fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return IngestFailure(path=path, line=line, article_id=fields.get("id"), reason=f"invalid {first['loc'][0]}: {first['msg']}")
+
+
+def _parse_date(value: object) -> dt.date | None:
+    """Publication dates come as ``2011-05-20`` or ``2011-05-20T08:00``; anything else is unknown."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,95 @@
+"""The spaCy pipeline: a blank Chinese ``Language`` with the jieba segmenter and our components.
+
+Extractors are spaCy components that read ``doc.text`` (the cleaned article)
+and write their mentions to ``doc._.<name>``; spans are character offsets in
+the cleaned text. Components declare what they assign so
+``nlp.analyze_pipes()`` shows the flow; rule files are loaded when a component
+is created, so a bad rule stops start-up rather than a batch half-way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import cache
+
+import jieba
+import spacy
+from pydantic import BaseModel
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .capacity import find_capacities
+from .dates import find_dates
+from .money import find_money
+from .rules import load_rules
+from .sentences import split_sentences
+
+Doc.set_extension("published", default=None, force=True)
+for _name in ("sentences", "money", "capacities", "dates", "organisations"):
+    Doc.set_extension(_name, default=None, force=True)
+
+
+class Lexicon(BaseModel):
+    """``rules/lexicon.yml``: words jieba must keep whole (units, company suffixes, place names)."""
+
+    words: list[str]
+
+
+@cache
+def _prepare_jieba() -> None:
+    """Load jieba's dictionary once per process, with our words added."""
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    for word in load_rules("lexicon", Lexicon).words:
+        jieba.add_word(word)
+
+
+@Language.component("projreg_sentences", assigns=["doc._.sentences", "token.is_sent_start"])
+def sentences_component(doc: Doc) -> Doc:
+    """Sentence spans by Chinese punctuation and paragraph breaks (character offsets)."""
+    spans = split_sentences(doc.text)
+    doc._.sentences = spans
+    starts = {s for s, _ in spans}
+    for token in doc:
+        token.is_sent_start = token.i == 0 or token.idx in starts
+    return doc
+
+
+@Language.component("projreg_money", assigns=["doc._.money"])
+def money_component(doc: Doc) -> Doc:
+    doc._.money = find_money(doc.text)
+    return doc
+
+
+@Language.component("projreg_capacities", assigns=["doc._.capacities"])
+def capacity_component(doc: Doc) -> Doc:
+    doc._.capacities = find_capacities(doc.text)
+    return doc
+
+
+@Language.component("projreg_dates", assigns=["doc._.dates"], requires=["doc._.published"])
+def dates_component(doc: Doc) -> Doc:
+    doc._.dates = find_dates(doc.text, doc._.published)
+    return doc
+
+
+COMPONENTS = ("projreg_sentences", "projreg_money", "projreg_capacities", "projreg_dates")
+
+
+def build_pipeline() -> Language:
+    """A fresh pipeline: jieba-segmented blank ``zh`` plus the projreg components."""
+    _prepare_jieba()
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def run(nlp: Language, text: str, published: dt.date | None) -> Doc:
+    """Process one cleaned text; ``published`` resolves relative dates."""
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc

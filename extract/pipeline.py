@@ -1,0 +1,87 @@
+"""One article in, its extraction out: clean → spaCy components → mentions mapped to the original.
+
+This is the only place that knows the order of the stages; everything it
+returns has spans in the *original* article text and the sentence each value
+came from, ready for the registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from .clean import CleanText, clean
+from .models import Article, Capacity, DateRange, Mention, Money, Organisation
+from .nlp import build_pipeline, run
+from .rules import rules_dir
+from .sentences import sentence_at
+
+M = TypeVar("M", bound=Mention)
+
+
+class Extraction(BaseModel):
+    """Everything extracted from one article; spans index ``article.text``."""
+
+    article: Article
+    content_hash: str
+    clean_text: str
+    money: list[Money]
+    capacities: list[Capacity]
+    dates: list[DateRange]
+    organisations: list[Organisation] = []
+
+
+def content_hash(article: Article) -> str:
+    """What decides whether an article must be extracted again: its text and metadata."""
+    payload = article.model_dump(mode="json", include={"id", "text", "title", "date", "source", "url"})
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@cache
+def pipeline_version() -> str:
+    """A digest of the code and rules: a registry built by other rules is re-extracted."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.rglob("*.py"), *rules_dir().glob("*.yml")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Extractor:
+    """Holds the loaded pipeline (jieba dictionary, rules) for many articles."""
+
+    def __init__(self) -> None:
+        self.nlp = build_pipeline()
+
+    def __call__(self, article: Article) -> Extraction:
+        cleaned = clean(article.text)
+        doc = run(self.nlp, cleaned.text, article.date)
+        sentences = doc._.sentences
+
+        def mapped(mentions: Sequence[M]) -> list[M]:
+            return [_to_original(m, cleaned, sentences) for m in mentions]
+
+        return Extraction(
+            article=article,
+            content_hash=content_hash(article),
+            clean_text=cleaned.text,
+            money=mapped(doc._.money),
+            capacities=mapped(doc._.capacities),
+            dates=mapped(doc._.dates),
+            organisations=mapped(doc._.organisations or []),
+        )
+
+
+def _to_original(mention: M, cleaned: CleanText, sentences: list[tuple[int, int]]) -> M:
+    """Move a mention from cleaned to original coordinates and attach its sentence."""
+    span = sentence_at(sentences, mention.start)
+    sentence = cleaned.text[span[0] : span[1]] if span else None
+    start, end = cleaned.to_original(mention.start, mention.end)
+    return mention.model_copy(update={"start": start, "end": end, "sentence": sentence})

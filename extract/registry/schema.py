@@ -1,0 +1,120 @@
+"""Registry schema, applied as sqlite-utils migrations recorded in the database.
+
+Every mention table shares the evidence columns (article, span in the
+original text, sentence) and adds its own value columns, so a row is never
+a value without its proof.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("projreg")
+
+EVIDENCE_COLUMNS: dict[str, type] = {
+    "id": str,
+    "article_id": str,
+    "start": int,
+    "end": int,
+    "text": str,
+    "sentence": str,
+}
+
+#: table name → its value columns (after the evidence columns).
+MENTION_TABLES: dict[str, dict[str, type]] = {
+    "money": {
+        "yuan": int,
+        "yuan_max": int,
+        "currency": str,
+        "amount": float,
+        "role": str,
+        "qualifier": str,
+    },
+    "capacities": {"value": float, "unit": str, "period": str, "product": str},
+    "dates": {"start_date": str, "end_date": str},
+    "organisations": {"name": str, "kind": str, "source": str},
+}
+
+
+class RegistryError(RuntimeError):
+    """The registry file cannot be opened or written."""
+
+
+def open_registry(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the registry at ``path`` and bring its schema up to date."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        migrations.apply(db)
+    except (OSError, sqlite3.Error) as exc:
+        raise RegistryError(
+            f"cannot open registry {path}: {exc}. Hint: check the folder exists and is writable, or pass --db."
+        ) from exc
+    return db
+
+
+@migrations()
+def m001_articles_runs_failures(db: sqlite_utils.Database) -> None:
+    db["runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "command": str,
+            "pipeline_version": str,
+            "status": str,
+            "articles_new": int,
+            "articles_changed": int,
+            "articles_unchanged": int,
+            "articles_failed": int,
+            "seconds": float,
+        },
+        pk="id",
+    )
+    db["articles"].create(
+        {
+            "id": str,
+            "title": str,
+            "date": str,
+            "source": str,
+            "url": str,
+            "path": str,
+            "encoding": str,
+            "content_hash": str,
+            "pipeline_version": str,
+            "run_id": int,
+            "ingested_at": str,
+            "text": str,
+            "clean_text": str,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["articles"].create_index(["date"])
+    db["failures"].create(
+        {"id": int, "run_id": int, "path": str, "line": int, "article_id": str, "reason": str, "at": str},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["failures"].create_index(["run_id"])
+
+
+@migrations()
+def m002_mentions(db: sqlite_utils.Database) -> None:
+    for table, columns in MENTION_TABLES.items():
+        db[table].create(
+            {**EVIDENCE_COLUMNS, **columns},
+            pk="id",
+            foreign_keys=[("article_id", "articles", "id")],
+        )
+        db[table].create_index(["article_id", "start"])
+    db["money"].create_index(["role"])
+    db["organisations"].create_index(["name"])
+    db["organisations"].create_index(["kind"])

@@ -1,0 +1,84 @@
+"""Writes to the registry: one article's extraction replaces its earlier one, whole.
+
+Callers group writes in transactions (``db.atomic()``); a run that dies
+half-way leaves every earlier transaction intact and nothing of the broken one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from ..models import IngestFailure, Mention
+from ..pipeline import Extraction
+from .schema import MENTION_TABLES
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def known_hashes(db: sqlite_utils.Database) -> dict[str, tuple[str, str]]:
+    """article id → (content hash, pipeline version) of what the registry holds."""
+    rows = db.execute("select id, content_hash, pipeline_version from articles").fetchall()
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def start_run(db: sqlite_utils.Database, command: str, version: str) -> int:
+    with db.atomic():
+        table = db["runs"].insert(
+            {"started_at": now(), "command": command, "pipeline_version": version, "status": "running"}
+        )
+    return int(table.last_pk)
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, status: str, counts: dict[str, int], seconds: float) -> None:
+    with db.atomic():
+        db["runs"].update(run_id, {"finished_at": now(), "status": status, "seconds": round(seconds, 3), **counts})
+
+
+def record_failure(db: sqlite_utils.Database, run_id: int, failure: IngestFailure) -> None:
+    db["failures"].insert({"run_id": run_id, "at": now(), **failure.model_dump()})
+
+
+def write_extraction(db: sqlite_utils.Database, ex: Extraction, run_id: int, version: str) -> None:
+    """Replace everything the registry holds for ``ex.article`` with ``ex``."""
+    article = ex.article
+    delete_article_mentions(db, [article.id])
+    db["articles"].upsert(
+        {
+            **article.model_dump(mode="json"),
+            "content_hash": ex.content_hash,
+            "pipeline_version": version,
+            "run_id": run_id,
+            "ingested_at": now(),
+            "clean_text": ex.clean_text,
+        },
+        pk="id",
+    )
+    for table in MENTION_TABLES:
+        rows = [_row(article.id, m, MENTION_TABLES[table]) for m in getattr(ex, table)]
+        if rows:
+            db[table].insert_all(rows, pk="id", replace=True)
+
+
+def delete_article_mentions(db: sqlite_utils.Database, article_ids: Iterable[str]) -> None:
+    for article_id in article_ids:
+        for table in MENTION_TABLES:
+            db.execute(f"delete from [{table}] where article_id = ?", [article_id])
+
+
+def _row(article_id: str, mention: Mention, columns: dict[str, type]) -> dict:
+    data = mention.model_dump(mode="json")
+    row = {
+        "id": f"{article_id}:{mention.start}-{mention.end}",
+        "article_id": article_id,
+        "start": mention.start,
+        "end": mention.end,
+        "text": mention.text,
+        "sentence": mention.sentence,
+    }
+    row.update({column: data.get(column) for column in columns})
+    return row

@@ -1,0 +1,118 @@
+"""The projreg commands end to end: bad batches, idempotent re-ingest, export, eval, help."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+from conftest import CORPUS
+
+from extract import batch
+from extract.cli import main
+
+SEED = "003_a2ea863acaabccfd"
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def table(db, sql):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def bad_batch(folder, seed_text):
+    folder.mkdir()
+    (folder / "good.txt").write_text(seed_text, encoding="utf-8")
+    (folder / "gbk.txt").write_bytes(seed_text.encode("gbk", errors="ignore"))
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (folder / "empty.txt").write_bytes(b"")
+    good = json.dumps({"id": "j1", "text": "计划总投资3亿元的某某项目开工。", "date": "2024-03-01"}, ensure_ascii=False)
+    (folder / "batch.jsonl").write_text(good + '\n{"id": "oops", \n', encoding="utf-8")
+
+
+def test_bad_batch_ingests_the_good_and_reports_the_bad(tmp_path, runner, seed_texts):
+    bad_batch(tmp_path / "in", seed_texts[SEED])
+    db = tmp_path / "r.db"
+    result = runner.invoke(main, ["ingest", str(tmp_path / "in"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert sorted(r[0] for r in table(db, "select id from articles")) == ["gbk", "good", "j1"]
+    failures = table(db, "select path, line, reason from failures")
+    assert len(failures) == 3
+    assert any(p.endswith("batch.jsonl") and line == 2 for p, line, _ in failures)
+    for path in ("binary.txt", "empty.txt", "batch.jsonl"):
+        assert path in result.output
+    strict = runner.invoke(main, ["ingest", str(tmp_path / "in"), "--db", str(db), "--strict"])
+    assert strict.exit_code == 3
+
+
+def test_same_batch_twice_changes_nothing_and_a_changed_article_replaces_its_rows(tmp_path, runner, seed_texts):
+    db = tmp_path / "r.db"
+    assert runner.invoke(main, ["ingest", str(CORPUS), "--db", str(db)]).exit_code == 0
+    snapshot = table(db, "select * from money order by id")
+    again = runner.invoke(main, ["ingest", str(CORPUS), "--db", str(db)])
+    assert "0 new, 0 changed, 2 unchanged" in again.output
+    assert table(db, "select * from money order by id") == snapshot
+    changed = tmp_path / f"{SEED}.txt"
+    changed.write_text(seed_texts[SEED].replace("总投资7.52亿元", "总投资8亿元"), encoding="utf-8")
+    result = runner.invoke(main, ["ingest", str(changed), "--db", str(db)])
+    assert "1 changed" in result.output
+    yuan = [r[0] for r in table(db, f"select yuan from money where article_id = '{SEED}'")]
+    assert 800_000_000 in yuan
+    assert yuan.count(752_000_000) == 1  # only the 计划总投资 mention is left
+
+
+def test_a_run_that_dies_half_way_loses_nothing(tmp_path, runner, monkeypatch, seed_texts):
+    db = tmp_path / "r.db"
+    assert runner.invoke(main, ["ingest", str(CORPUS), "--db", str(db)]).exit_code == 0
+    before = table(db, "select * from money order by id")
+    folder = tmp_path / "more"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"a{i}.txt").write_text(seed_texts[SEED], encoding="utf-8")
+    monkeypatch.setattr(batch, "BATCH_SIZE", 1)
+    real = batch.Extractor.__call__
+    calls = []
+
+    def dying(self, article):
+        calls.append(article.id)
+        if len(calls) == 3:
+            raise MemoryError("simulated crash")
+        return real(self, article)
+
+    monkeypatch.setattr(batch.Extractor, "__call__", dying)
+    result = runner.invoke(main, ["ingest", str(folder), "--db", str(db)])
+    assert result.exit_code != 0
+    assert table(db, f"select * from money where article_id not like 'a%' order by id") == before
+    assert sorted(r[0] for r in table(db, "select id from articles where id like 'a%'")) == ["a0", "a1"]
+    assert table(db, "select status from runs order by id desc limit 1") == [("failed",)]
+
+
+def test_export_and_eval_on_the_seeds(tmp_path, runner):
+    db = tmp_path / "r.db"
+    runner.invoke(main, ["ingest", str(CORPUS), "--db", str(db)])
+    out = tmp_path / "e.jsonl"
+    assert runner.invoke(main, ["export", "--db", str(db), "--jsonl", str(out)]).exit_code == 0
+    records = {r["article_id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    money = records[SEED]["money"]
+    first = next(m for m in money if m["yuan"] == 752_000_000)
+    original = (CORPUS / f"{SEED}.txt").read_text(encoding="utf-8")
+    assert original[first["span"][0] : first["span"][1]] == first["text"]
+    assert first["role"] == "planned_investment"
+
+
+def test_every_command_has_help_with_an_example(runner):
+    for command in main.commands:
+        result = runner.invoke(main, [command, "--help"])
+        assert result.exit_code == 0
+        assert "Example:" in result.output, command
+
+
+def test_missing_registry_is_one_clear_line(tmp_path, runner):
+    result = runner.invoke(main, ["export", "--db", str(tmp_path / "none.db"), "--jsonl", "-"])
+    assert result.exit_code == 1
+    assert "Hint: run 'projreg ingest" in result.output
