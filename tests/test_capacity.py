@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from decimal import Decimal
 
@@ -311,16 +310,3 @@ def test_dev_gold_article_level():
     print(f"\ndev gold capacities: precision {precision:.3f} recall {recall:.3f} (tp {tp} fp {fp} fn {fn})")
     assert recall >= 0.95
     assert precision >= 0.5
-
-
-def test_speed(seed_texts):
-    text = unicodedata.normalize("NFKC", "\n".join(seed_texts.values())) * 20
-    find_capacities(text[:1000])  # compile the rules outside the timing
-    best = min(_timed(text) for _ in range(3))
-    assert len(text) / best > 1_000_000, f"{len(text) / best:,.0f} chars/s"
-
-
-def _timed(text: str) -> float:
-    t = time.perf_counter()
-    find_capacities(text)
-    return time.perf_counter() - t

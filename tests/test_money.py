@@ -1,7 +1,7 @@
 """Money: golden cases from the seeds and hand-written sentences, dev-gold figures, properties.
 
-Print the dev-gold figures (counted as ../shared/tools/score.py counts them), every miss, and
-the throughput:
+Print the dev-gold figures (counted as ../shared/tools/score.py counts them) and every miss
+(throughput is measured in benchmarks/extractors.py):
     .venv/bin/python tests/test_money.py [--errors]
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 import unicodedata
 from collections import Counter
 
@@ -56,15 +55,6 @@ def dev_scores(show_errors: bool = False) -> dict[str, tuple[float, float, float
             if show_errors and want != got:
                 print(gold["article_id"], slot, "missed", dict(want - got), "spurious", dict(got - want))
     return {slot: _prf(c["tp"], c["fp"], c["fn"]) for slot, c in tally.items()}
-
-
-def throughput() -> float:
-    """Characters a second over 400 corpus articles (money-dense press text)."""
-    text = "\n".join(clean_for_money(a["text"]) for a in list(corpus_articles().values())[:400])
-    find_money(text[:1000])  # compile the rules outside the timing
-    t0 = time.perf_counter()
-    find_money(text)
-    return len(text) / (time.perf_counter() - t0)
 
 
 def case(sentence: str, *amounts: tuple) -> tuple[str, list[tuple]]:
@@ -236,13 +226,6 @@ def test_dev_gold_figures() -> None:
     assert scores["money_role"][2] >= 0.85
 
 
-@pytest.mark.shared
-def test_throughput() -> None:
-    """One pass of one pattern: about a million characters a second on an idle machine;
-    the floor leaves room for a loaded CI runner."""
-    assert throughput() > 250_000
-
-
 UNITS = {"元": 1, "万元": 10_000, "亿元": Y}
 
 
@@ -277,4 +260,3 @@ def test_property_spans_index_any_text(text: str) -> None:
 if __name__ == "__main__":
     for slot, (p, r, f) in dev_scores(show_errors="--errors" in sys.argv).items():
         print(f"{slot:12} P={p:.3f} R={r:.3f} F1={f:.3f}")
-    print(f"throughput   {throughput() / 1e6:.2f} M chars/s")
