@@ -41,10 +41,14 @@ def iter_inputs(paths: Iterable[str | Path], stdin: IO[str] | None = None) -> It
     seen: dict[str, str] = {}
     for item in _iter_raw(paths, stdin):
         if isinstance(item, Article):
-            first = seen.setdefault(item.id, item.path or "")
-            if first != (item.path or ""):
+            where = f"{item.path}:{item.line}" if item.line else str(item.path)
+            first = seen.setdefault(item.id, where)
+            if first != where:
                 yield IngestFailure(
-                    path=item.path or "", article_id=item.id, reason=f"duplicate article id (first in {first})"
+                    path=item.path or "",
+                    line=item.line,
+                    article_id=item.id,
+                    reason=f"duplicate article id (first in {first})",
                 )
                 continue
         yield item
@@ -157,10 +161,9 @@ def _record_problem(record: dict) -> str | None:
 
 
 def _article(path: str, line: int | None, fields: dict) -> Item:
-    where = f"{path}:{line}" if line else path
     fields = dict(fields, date=_parse_date(fields.get("date")))
     try:
-        return Article(path=where, **fields)
+        return Article(path=path, line=line, **fields)
     except ValidationError as exc:
         first = exc.errors()[0]
         return IngestFailure(path=path, line=line, article_id=fields.get("id"), reason=f"invalid {first['loc'][0]}: {first['msg']}")

@@ -50,7 +50,8 @@ class Article(BaseModel):
     date: dt.date | None = None
     source: str | None = None
     url: str | None = None
-    path: str | None = Field(None, description="file the article came from (with :line for JSONL)")
+    path: str | None = Field(None, description="file the article came from")
+    line: int | None = Field(None, description="line of a JSONL file")
     encoding: str | None = None
 
 
@@ -122,3 +123,40 @@ class Organisation(Mention):
     name: str
     kind: OrgKind = "company"
     source: str = Field("rule", description="what found it: rule, ner, lexicon, alias")
+    refers_to: str | None = Field(None, description="the fuller name a short form stands for (article)")
+
+
+class Project(Mention):
+    """One investment or construction project of an article (RECORDS.md "projects").
+
+    The span is the first full naming mention; ``mentions`` holds every span
+    that names it (full and short names), ``evidence`` the span each attribute
+    came from (``"investment_yuan"`` → the money span, ``"stage"`` → the stage
+    keyword, ``"contact"`` → the person's name).
+    """
+
+    name: str
+    aliases: list[str] = []
+    investment_yuan: int | None = None
+    stage: Stage | None = None
+    place: str | None = None
+    companies: list[str] = []
+    capacities: list[Capacity] = []
+    output_value_yuan: int | None = None
+    tax_yuan: int | None = None
+    contact: str | None = None
+    signed_on: DateRange | None = None
+    started_on: DateRange | None = None
+    expected_operation: DateRange | None = None
+    mentions: list[Mention] = []
+    evidence: dict[str, Mention] = {}
+
+
+class Indicator(Mention):
+    """An aggregate figure over many projects (``等74个项目，计划总投资560.84亿元``): never a project fact."""
+
+    region: str | None = None
+    period: str | None = None
+    metric: str
+    value: float
+    unit: str

@@ -58,7 +58,7 @@ def test_same_batch_twice_changes_nothing_and_a_changed_article_replaces_its_row
     assert "0 new, 0 changed, 2 unchanged" in again.output
     assert table(db, "select * from money order by id") == snapshot
     changed = tmp_path / f"{SEED}.txt"
-    changed.write_text(seed_texts[SEED].replace("总投资7.52亿元", "总投资8亿元"), encoding="utf-8")
+    changed.write_text(seed_texts[SEED].replace("，总投资7.52亿元", "，总投资8亿元"), encoding="utf-8")
     result = runner.invoke(main, ["ingest", str(changed), "--db", str(db)])
     assert "1 changed" in result.output
     yuan = [r[0] for r in table(db, f"select yuan from money where article_id = '{SEED}'")]
@@ -87,7 +87,7 @@ def test_a_run_that_dies_half_way_loses_nothing(tmp_path, runner, monkeypatch, s
     monkeypatch.setattr(batch.Extractor, "__call__", dying)
     result = runner.invoke(main, ["ingest", str(folder), "--db", str(db)])
     assert result.exit_code != 0
-    assert table(db, f"select * from money where article_id not like 'a%' order by id") == before
+    assert table(db, "select * from money where article_id not like 'a%' order by id") == before
     assert sorted(r[0] for r in table(db, "select id from articles where id like 'a%'")) == ["a0", "a1"]
     assert table(db, "select status from runs order by id desc limit 1") == [("failed",)]
 

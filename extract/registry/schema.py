@@ -86,6 +86,7 @@ def m001_articles_runs_failures(db: sqlite_utils.Database) -> None:
             "source": str,
             "url": str,
             "path": str,
+            "line": int,
             "encoding": str,
             "content_hash": str,
             "pipeline_version": str,
