@@ -100,7 +100,9 @@ def _state(known: dict[str, tuple[str, str]], article: Article, version: str) ->
     return "unchanged" if held == (content_hash(article), version) else "changed"
 
 
-def _flush(db: sqlite_utils.Database, pending: list[Extraction | IngestFailure], run_id: int, version: str) -> None:
+def _flush(
+    db: sqlite_utils.Database, pending: list[Extraction | IngestFailure], run_id: int, version: str
+) -> None:
     """Write a batch of extractions and failures in one transaction, then clear it."""
     with db.atomic():
         for item in pending:

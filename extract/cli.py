@@ -63,7 +63,9 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--strict", is_flag=True, help="Exit with code 3 if any input failed.")
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
+)
 @friendly_errors
 def ingest(paths: tuple[str, ...], db_path: Path, strict: bool, progress: bool | None) -> None:
     """Read articles (files, folders, or - for JSONL on stdin) into the registry.
@@ -81,7 +83,9 @@ def ingest(paths: tuple[str, ...], db_path: Path, strict: bool, progress: bool |
 
     if progress is None:
         progress = sys.stderr.isatty()
-    summary = run_ingest(paths, db_path, stdin=sys.stdin, command="ingest " + " ".join(paths), progress=progress)
+    summary = run_ingest(
+        paths, db_path, stdin=sys.stdin, command="ingest " + " ".join(paths), progress=progress
+    )
     for failure in summary.failures:
         where = f"{failure.path}:{failure.line}" if failure.line else failure.path
         click.echo(f"failed: {where}: {failure.reason}", err=True)
@@ -145,5 +149,7 @@ def _existing_registry(db_path: Path):
     from .registry import open_registry
 
     if not db_path.exists():
-        raise click.ClickException(f"no registry at {db_path}. Hint: run 'projreg ingest PATH --db {db_path}' first.")
+        raise click.ClickException(
+            f"no registry at {db_path}. Hint: run 'projreg ingest PATH --db {db_path}' first."
+        )
     return open_registry(db_path)

@@ -58,7 +58,9 @@ def _contained(a: str, b: str) -> bool:
     return short in long_ and len(short) >= 0.6 * len(long_)
 
 
-def align(gold: list[dict], pred: list[dict], normf: Callable[[str], str], lenient: bool) -> list[tuple[int, int]]:
+def align(
+    gold: list[dict], pred: list[dict], normf: Callable[[str], str], lenient: bool
+) -> list[tuple[int, int]]:
     """Greedy one-to-one (gold index, predicted index) pairs: exact names first, then containment."""
     pairs: list[tuple[int, int]] = []
     used_g: set[int] = set()
@@ -198,13 +200,17 @@ def _score_project_sets(
 
 def _score_money(t: Tally, aid: str, gold: list, pred: list) -> None:
     g, p = _multiset_slot(
-        t, "money", (m["yuan"] for m in gold if m.get("yuan") is not None),
+        t,
+        "money",
+        (m["yuan"] for m in gold if m.get("yuan") is not None),
         (m.get("yuan") for m in pred if m.get("yuan") is not None),
     )
     t.errors.extend((aid, "money", "missed", f"{v} x{n}") for v, n in (g - p).items())
     t.errors.extend((aid, "money", "spurious", f"{v} x{n}") for v, n in (p - g).items())
     _multiset_slot(
-        t, "money_role", ((m["yuan"], m["role"]) for m in gold if m.get("yuan") is not None),
+        t,
+        "money_role",
+        ((m["yuan"], m["role"]) for m in gold if m.get("yuan") is not None),
         ((m.get("yuan"), m.get("role")) for m in pred if m.get("yuan") is not None),
     )
 
@@ -240,7 +246,11 @@ def evaluate(golds: dict[str, dict], predictions: Iterable[dict], lenient: bool 
         score_article(gold, preds.get(aid, {"article_id": aid}), t, lenient)
     report = {slot: t.prf(slot) for slot in SLOTS}
     report["micro"] = t.prf()
-    return {"articles": len(golds), "missing_articles": [a for a in golds if a not in preds], "slots": report}, t
+    return {
+        "articles": len(golds),
+        "missing_articles": [a for a in golds if a not in preds],
+        "slots": report,
+    }, t
 
 
 def format_report(report: dict) -> str:

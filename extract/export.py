@@ -63,8 +63,9 @@ def _capacity(row: dict) -> dict:
 
 
 def _companies(db: sqlite_utils.Database, article_id: str) -> list[dict]:
-    """Distinct company names in order of first mention."""
+    """Distinct companies in order of first mention, a short form folded into the name it stands for."""
     seen: dict[str, dict] = {}
     for row in _mentions(db, "organisations", article_id, "and kind = 'company'"):
-        seen.setdefault(row["name"], {"name": row["name"], **_evidence(row)})
+        name = row["refers_to"] or row["name"]
+        seen.setdefault(name, {"name": name, **_evidence(row)})
     return list(seen.values())

@@ -130,14 +130,18 @@ def read_jsonl_lines(lines: Iterable[str], origin: str, encoding: str | None = N
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield IngestFailure(path=origin, line=number, reason=f"malformed JSON: {exc.msg} at column {exc.colno}")
+            yield IngestFailure(
+                path=origin, line=number, reason=f"malformed JSON: {exc.msg} at column {exc.colno}"
+            )
             continue
         if not isinstance(record, dict):
             yield IngestFailure(path=origin, line=number, reason="a JSONL line must be an object")
             continue
         problem = _record_problem(record)
         if problem:
-            yield IngestFailure(path=origin, line=number, article_id=_str_or_none(record.get("id")), reason=problem)
+            yield IngestFailure(
+                path=origin, line=number, article_id=_str_or_none(record.get("id")), reason=problem
+            )
             continue
         fields = {k: record.get(k) for k in ("id", "text", *METADATA_FIELDS)}
         yield _article(origin, number, dict(fields, encoding=encoding))
@@ -166,7 +170,12 @@ def _article(path: str, line: int | None, fields: dict) -> Item:
         return Article(path=path, line=line, **fields)
     except ValidationError as exc:
         first = exc.errors()[0]
-        return IngestFailure(path=path, line=line, article_id=fields.get("id"), reason=f"invalid {first['loc'][0]}: {first['msg']}")
+        return IngestFailure(
+            path=path,
+            line=line,
+            article_id=fields.get("id"),
+            reason=f"invalid {first['loc'][0]}: {first['msg']}",
+        )
 
 
 def _parse_date(value: object) -> dt.date | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Iterable
 from functools import cache
 
 import jieba
@@ -22,10 +23,13 @@ from spacy.tokens import Doc
 from .capacity import find_capacities
 from .dates import find_dates
 from .money import find_money
+from .ner import lac_model
+from .orgs import find_organisations
 from .rules import load_rules
 from .sentences import split_sentences
 
 Doc.set_extension("published", default=None, force=True)
+Doc.set_extension("lexicon", default=(), force=True)
 for _name in ("sentences", "money", "capacities", "dates", "organisations"):
     Doc.set_extension(_name, default=None, force=True)
 
@@ -74,22 +78,46 @@ def dates_component(doc: Doc) -> Doc:
     return doc
 
 
-COMPONENTS = ("projreg_sentences", "projreg_money", "projreg_capacities", "projreg_dates")
+@Language.factory(
+    "projreg_organisations",
+    assigns=["doc._.organisations"],
+    requires=["doc._.sentences", "doc._.lexicon"],
+    default_config={"ner": True},
+)
+def make_organisations(nlp: Language, name: str, ner: bool) -> Callable[[Doc], Doc]:
+    """Organisations by company-name rules, checked and extended by the NER model (LAC) when ``ner``."""
+    model = lac_model() if ner else None
+
+    def organisations_component(doc: Doc) -> Doc:
+        doc._.organisations = find_organisations(doc.text, doc._.sentences, model, doc._.lexicon)
+        return doc
+
+    return organisations_component
 
 
-def build_pipeline() -> Language:
+COMPONENTS = (
+    "projreg_sentences",
+    "projreg_money",
+    "projreg_capacities",
+    "projreg_dates",
+    "projreg_organisations",
+)
+
+
+def build_pipeline(ner: bool = True) -> Language:
     """A fresh pipeline: jieba-segmented blank ``zh`` plus the projreg components."""
     _prepare_jieba()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     for name in COMPONENTS:
-        nlp.add_pipe(name)
+        nlp.add_pipe(name, config={"ner": ner} if name == "projreg_organisations" else {})
     return nlp
 
 
-def run(nlp: Language, text: str, published: dt.date | None) -> Doc:
-    """Process one cleaned text; ``published`` resolves relative dates."""
+def run(nlp: Language, text: str, published: dt.date | None, lexicon: Iterable[str] = ()) -> Doc:
+    """Process one cleaned text; ``published`` resolves relative dates, ``lexicon`` names known companies."""
     doc = nlp.make_doc(text)
     doc._.published = published
+    doc._.lexicon = tuple(lexicon)
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -57,12 +57,13 @@ def pipeline_version() -> str:
 class Extractor:
     """Holds the loaded pipeline (jieba dictionary, rules) for many articles."""
 
-    def __init__(self) -> None:
-        self.nlp = build_pipeline()
+    def __init__(self, lexicon: Iterable[str] = (), ner: bool = True) -> None:
+        self.nlp = build_pipeline(ner=ner)
+        self.lexicon = tuple(lexicon)
 
     def __call__(self, article: Article) -> Extraction:
         cleaned = clean(article.text)
-        doc = run(self.nlp, cleaned.text, article.date)
+        doc = run(self.nlp, cleaned.text, article.date, self.lexicon)
         sentences = doc._.sentences
 
         def mapped(mentions: Sequence[M]) -> list[M]:

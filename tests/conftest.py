@@ -34,7 +34,9 @@ def seed_meta() -> dict[str, dict]:
 
 def gold_articles() -> list[dict]:
     """Gold dev records (skips where ../shared is absent)."""
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(shared_path("gold", "dev").glob("*.json"))]
+    return [
+        json.loads(p.read_text(encoding="utf-8")) for p in sorted(shared_path("gold", "dev").glob("*.json"))
+    ]
 
 
 def corpus_articles() -> dict[str, dict]:
@@ -45,7 +47,10 @@ def corpus_articles() -> dict[str, dict]:
             if line.strip():
                 a = json.loads(line)
                 out[a["id"]] = a
-    meta = {m["id"]: m for m in map(json.loads, filter(None, (CORPUS / "seeds.meta.jsonl").read_text().splitlines()))}
+    meta = {
+        m["id"]: m
+        for m in map(json.loads, filter(None, (CORPUS / "seeds.meta.jsonl").read_text().splitlines()))
+    }
     for p in CORPUS.glob("*.txt"):
         out[p.stem] = dict(meta.get(p.stem, {}), id=p.stem, text=p.read_text(encoding="utf-8"))
     return out

@@ -31,7 +31,9 @@ def bad_batch(folder, seed_text):
     (folder / "gbk.txt").write_bytes(seed_text.encode("gbk", errors="ignore"))
     (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     (folder / "empty.txt").write_bytes(b"")
-    good = json.dumps({"id": "j1", "text": "计划总投资3亿元的某某项目开工。", "date": "2024-03-01"}, ensure_ascii=False)
+    good = json.dumps(
+        {"id": "j1", "text": "计划总投资3亿元的某某项目开工。", "date": "2024-03-01"}, ensure_ascii=False
+    )
     (folder / "batch.jsonl").write_text(good + '\n{"id": "oops", \n', encoding="utf-8")
 
 
@@ -50,7 +52,9 @@ def test_bad_batch_ingests_the_good_and_reports_the_bad(tmp_path, runner, seed_t
     assert strict.exit_code == 3
 
 
-def test_same_batch_twice_changes_nothing_and_a_changed_article_replaces_its_rows(tmp_path, runner, seed_texts):
+def test_same_batch_twice_changes_nothing_and_a_changed_article_replaces_its_rows(
+    tmp_path, runner, seed_texts
+):
     db = tmp_path / "r.db"
     assert runner.invoke(main, ["ingest", str(CORPUS), "--db", str(db)]).exit_code == 0
     snapshot = table(db, "select * from money order by id")

@@ -30,7 +30,7 @@ def perturbed(gold: dict, rng: random.Random) -> dict:
         if items and rng.random() < 0.5:
             items.append(copy.deepcopy(items[0]))
         pred[key] = items
-    pred["contacts"] = pred.get("contacts", [])[:1] + ["某人"]
+    pred["contacts"] = [*pred.get("contacts", [])[:1], "某人"]
     return pred
 
 
@@ -45,7 +45,9 @@ def test_eval_matches_reference_scorer(tmp_path, seed):
     reference = json.loads(
         subprocess.run(
             [sys.executable, str(scorer), str(shared_path("gold", "dev")), str(export), "--json"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     )
     ours, _ = evaluate({g["article_id"]: g for g in golds}, preds)

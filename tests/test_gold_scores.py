@@ -38,8 +38,16 @@ def test_eval_command_prints_the_reference_scorer_figures(dev_export):
     db, export = dev_export
     ours = CliRunner().invoke(main, ["eval", str(shared_path("gold", "dev")), "--db", str(db), "--json"])
     reference = subprocess.run(
-        [sys.executable, str(shared_path("tools", "score.py")), str(shared_path("gold", "dev")), str(export), "--json"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            str(shared_path("tools", "score.py")),
+            str(shared_path("gold", "dev")),
+            str(export),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert json.loads(ours.output) == json.loads(reference.stdout)
 

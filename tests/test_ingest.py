@@ -45,7 +45,9 @@ def test_bad_inputs_are_failures_with_path_and_reason(tmp_path, seed_texts):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.md").write_text(" \n\t\n", encoding="utf-8")
     lines = [
-        json.dumps({"id": "j1", "text": "计划总投资3亿元的某项目开工。", "date": "2024-03-01"}, ensure_ascii=False),
+        json.dumps(
+            {"id": "j1", "text": "计划总投资3亿元的某项目开工。", "date": "2024-03-01"}, ensure_ascii=False
+        ),
         '{"id": "broken", "text": ',
         json.dumps({"id": "j2"}),
         json.dumps({"id": "j3", "text": 42}),

@@ -36,7 +36,7 @@ MENTION_TABLES: dict[str, dict[str, type]] = {
     },
     "capacities": {"value": float, "unit": str, "period": str, "product": str},
     "dates": {"start_date": str, "end_date": str},
-    "organisations": {"name": str, "kind": str, "source": str},
+    "organisations": {"name": str, "kind": str, "source": str, "refers_to": str},
 }
 
 
@@ -55,7 +55,8 @@ def open_registry(path: str | Path) -> sqlite_utils.Database:
         migrations.apply(db)
     except (OSError, sqlite3.Error) as exc:
         raise RegistryError(
-            f"cannot open registry {path}: {exc}. Hint: check the folder exists and is writable, or pass --db."
+            f"cannot open registry {path}: {exc}. "
+            "Hint: check the folder exists and is writable, or pass --db."
         ) from exc
     return db
 

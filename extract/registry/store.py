@@ -34,9 +34,13 @@ def start_run(db: sqlite_utils.Database, command: str, version: str) -> int:
     return int(table.last_pk)
 
 
-def finish_run(db: sqlite_utils.Database, run_id: int, status: str, counts: dict[str, int], seconds: float) -> None:
+def finish_run(
+    db: sqlite_utils.Database, run_id: int, status: str, counts: dict[str, int], seconds: float
+) -> None:
     with db.atomic():
-        db["runs"].update(run_id, {"finished_at": now(), "status": status, "seconds": round(seconds, 3), **counts})
+        db["runs"].update(
+            run_id, {"finished_at": now(), "status": status, "seconds": round(seconds, 3), **counts}
+        )
 
 
 def record_failure(db: sqlite_utils.Database, run_id: int, failure: IngestFailure) -> None:
