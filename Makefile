@@ -1,12 +1,13 @@
 # Two commands do all set-up on a fresh machine:
 #   make run   - create .venv, install projreg, ingest corpus/ into outputs/registry.db, print a summary
 #   make test  - create .venv, install projreg with test tools, run ruff and the tests
+# Optional: make pkuseg - build the pkuseg segmenter (with its shipped model) into .venv
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 DB ?= outputs/registry.db
 
-.PHONY: run test setup lint
+.PHONY: run test setup lint pkuseg
 
 $(BIN)/projreg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,3 +28,9 @@ lint: setup
 
 test: setup lint
 	$(BIN)/pytest -q
+
+# pkuseg 0.0.25's build imports numpy and Cython and needs bdist_wheel, so they go in first
+# and the build uses this venv (--no-build-isolation). Its default model ships in the package.
+pkuseg: setup
+	$(BIN)/pip install --quiet numpy cython setuptools wheel
+	$(BIN)/pip install --quiet --no-build-isolation pkuseg==0.0.25

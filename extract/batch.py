@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from .ingest import iter_inputs
 from .models import Article, IngestFailure
+from .nlp import Segmenter
 from .pipeline import Extraction, Extractor, content_hash, pipeline_version
 from .registry import MENTION_TABLES, open_registry
 from .registry.store import finish_run, known_hashes, record_failure, start_run, write_extraction
@@ -56,8 +57,9 @@ def ingest(
     stdin: IO[str] | None = None,
     command: str = "ingest",
     progress: bool | None = None,
+    segmenter: Segmenter = "jieba",
 ) -> RunSummary:
-    """Ingest every article under ``paths`` into the registry at ``db_path``."""
+    """Ingest every article under ``paths`` into the registry at ``db_path``, segmented by ``segmenter``."""
     started = time.perf_counter()
     db = open_registry(db_path)
     version = pipeline_version()
@@ -78,7 +80,7 @@ def ingest(
             else:
                 summary.new += item.id not in known
                 summary.changed += item.id in known
-                extractor = extractor or Extractor()
+                extractor = extractor or Extractor(segmenter=segmenter)
                 extraction = extractor(item)
                 records.update({table: len(getattr(extraction, table)) for table in MENTION_TABLES})
                 pending.append(extraction)

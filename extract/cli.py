@@ -66,8 +66,17 @@ def main() -> None:
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
 )
+@click.option(
+    "--segmenter",
+    type=click.Choice(["jieba", "pkuseg"]),
+    default="jieba",
+    show_default=True,
+    help="Word segmenter of the spaCy tokens (pkuseg needs 'make pkuseg').",
+)
 @friendly_errors
-def ingest(paths: tuple[str, ...], db_path: Path, strict: bool, progress: bool | None) -> None:
+def ingest(
+    paths: tuple[str, ...], db_path: Path, strict: bool, progress: bool | None, segmenter: str
+) -> None:
     """Read articles (files, folders, or - for JSONL on stdin) into the registry.
 
     \b
@@ -80,12 +89,21 @@ def ingest(paths: tuple[str, ...], db_path: Path, strict: bool, progress: bool |
         projreg ingest corpus/ --db outputs/registry.db
     """
     from .batch import ingest as run_ingest
+    from .nlp import SegmenterError
 
     if progress is None:
         progress = sys.stderr.isatty()
-    summary = run_ingest(
-        paths, db_path, stdin=sys.stdin, command="ingest " + " ".join(paths), progress=progress
-    )
+    try:
+        summary = run_ingest(
+            paths,
+            db_path,
+            stdin=sys.stdin,
+            command="ingest " + " ".join(paths),
+            progress=progress,
+            segmenter=segmenter,
+        )
+    except SegmenterError as exc:
+        raise click.ClickException(str(exc)) from exc
     for failure in summary.failures:
         where = f"{failure.path}:{failure.line}" if failure.line else failure.path
         click.echo(f"failed: {where}: {failure.reason}", err=True)

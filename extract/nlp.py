@@ -1,10 +1,13 @@
-"""The spaCy pipeline: a blank Chinese ``Language`` with the jieba segmenter and our components.
+"""The spaCy pipeline: a blank Chinese ``Language`` with a word segmenter and our components.
 
 Extractors are spaCy components that read ``doc.text`` (the cleaned article)
 and write their mentions to ``doc._.<name>``; spans are character offsets in
 the cleaned text. Components declare what they assign so
 ``nlp.analyze_pipes()`` shows the flow; rule files are loaded when a component
 is created, so a bad rule stops start-up rather than a batch half-way.
+
+The segmenter (jieba by default, pkuseg where installed) makes the spaCy
+tokens only: the extractors read characters, so it changes no span.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from functools import cache
+from typing import Any, Literal
 
 import jieba
 import spacy
@@ -33,9 +37,16 @@ Doc.set_extension("lexicon", default=(), force=True)
 for _name in ("sentences", "money", "capacities", "dates", "organisations"):
     Doc.set_extension(_name, default=None, force=True)
 
+Segmenter = Literal["jieba", "pkuseg"]
+SEGMENTERS: tuple[Segmenter, ...] = ("jieba", "pkuseg")
+
+
+class SegmenterError(RuntimeError):
+    """A segmenter that cannot be used here: unknown, or its package is not installed."""
+
 
 class Lexicon(BaseModel):
-    """``rules/lexicon.yml``: words jieba must keep whole (units, company suffixes, place names)."""
+    """``rules/lexicon.yml``: words the segmenter must keep whole (units, company suffixes, place names)."""
 
     words: list[str]
 
@@ -47,6 +58,27 @@ def _prepare_jieba() -> None:
     jieba.initialize()
     for word in load_rules("lexicon", Lexicon).words:
         jieba.add_word(word)
+
+
+def _pkuseg() -> Any:
+    """The pkuseg segmenter, or a clear error with the install step where the package is absent."""
+    try:
+        import pkuseg
+    except ImportError:
+        raise SegmenterError(
+            "pkuseg is not installed. Hint: run 'make pkuseg' (builds pkuseg==0.0.25 into .venv)."
+        ) from None
+    return _load_pkuseg(pkuseg.pkuseg)
+
+
+@cache
+def _load_pkuseg(factory: Callable[..., Any]) -> Any:
+    """Load pkuseg once per process (~3 s, ~800 MB).
+
+    ``"default"`` is the model shipped inside the pkuseg package; every other
+    model name downloads at run time, which we never do.
+    """
+    return factory(model_name="default")
 
 
 @Language.component("projreg_sentences", assigns=["doc._.sentences", "token.is_sent_start"])
@@ -104,10 +136,21 @@ COMPONENTS = (
 )
 
 
-def build_pipeline(ner: bool = True) -> Language:
-    """A fresh pipeline: jieba-segmented blank ``zh`` plus the projreg components."""
+def build_pipeline(ner: bool = True, segmenter: Segmenter = "jieba") -> Language:
+    """A fresh pipeline: blank ``zh`` segmented by ``segmenter`` plus the projreg components.
+
+    jieba is always prepared: the organisation rules read its dictionary
+    whichever segmenter makes the tokens. spaCy's own pkuseg loader needs
+    ``spacy-pkuseg`` and a downloaded model, so the tokenizer is handed the
+    pkuseg package's shipped model instead.
+    """
+    if segmenter not in SEGMENTERS:
+        raise SegmenterError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
     _prepare_jieba()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
+    if segmenter == "pkuseg":
+        nlp.tokenizer.pkuseg_seg = _pkuseg()
+        nlp.tokenizer.pkuseg_update_user_dict(load_rules("lexicon", Lexicon).words)
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"ner": ner} if name == "projreg_organisations" else {})
     return nlp

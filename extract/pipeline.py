@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from .clean import CleanText, clean
 from .models import Article, Capacity, DateRange, Mention, Money, Organisation
-from .nlp import build_pipeline, run
+from .nlp import Segmenter, build_pipeline, run
 from .rules import rules_dir
 from .sentences import sentence_at
 
@@ -57,8 +57,8 @@ def pipeline_version() -> str:
 class Extractor:
     """Holds the loaded pipeline (jieba dictionary, rules) for many articles."""
 
-    def __init__(self, lexicon: Iterable[str] = (), ner: bool = True) -> None:
-        self.nlp = build_pipeline(ner=ner)
+    def __init__(self, lexicon: Iterable[str] = (), ner: bool = True, segmenter: Segmenter = "jieba") -> None:
+        self.nlp = build_pipeline(ner=ner, segmenter=segmenter)
         self.lexicon = tuple(lexicon)
 
     def __call__(self, article: Article) -> Extraction:

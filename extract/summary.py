@@ -21,8 +21,8 @@ def summary_lines(db: sqlite_utils.Database) -> list[str]:
     for role, n, total in roles:
         lines.append(f"  money {role:20} {n:5} amounts, {total / 1e8:12,.2f} 亿元 in all")
     top = db.execute(
-        "select name, count(distinct article_id) n from organisations where kind = 'company' "
-        "group by name order by n desc, name limit 10"
+        "select coalesce(refers_to, name) company, count(distinct article_id) n from organisations "
+        "where kind = 'company' group by company order by n desc, company limit 10"
     ).fetchall()
     if top:
         lines.append("  companies: " + "、".join(f"{name}({n})" for name, n in top))
