@@ -82,7 +82,9 @@ def ingest(
                 summary.changed += item.id in known
                 extractor = extractor or Extractor(segmenter=segmenter)
                 extraction = extractor(item)
-                records.update({table: len(getattr(extraction, table)) for table in MENTION_TABLES})
+                records.update(
+                    {table: len(getattr(extraction, table)) for table in (*MENTION_TABLES, "projects")}
+                )
                 pending.append(extraction)
             if len(pending) >= BATCH_SIZE:
                 _flush(db, pending, summary.run_id, version)

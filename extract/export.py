@@ -21,12 +21,13 @@ def export_records(db: sqlite_utils.Database) -> Iterator[dict]:
             "article_id": aid,
             "title": article["title"],
             "date": article["date"],
-            "projects": [],
+            "projects": [_project(db, row) for row in _mentions(db, "projects", aid)],
             "companies": _companies(db, aid),
             "money": [_money(row) for row in _mentions(db, "money", aid)],
-            "contacts": [],
+            "contacts": list(dict.fromkeys(row["text"] for row in _mentions(db, "contacts", aid))),
             "dates": [_date(row) for row in _mentions(db, "dates", aid)],
             "capacities": [_capacity(row) for row in _mentions(db, "capacities", aid)],
+            "indicators": [_indicator(row) for row in _mentions(db, "indicators", aid)],
         }
 
 
@@ -59,6 +60,26 @@ def _date(row: dict) -> dict:
 
 def _capacity(row: dict) -> dict:
     keys = ("text", "value", "unit", "period", "product")
+    return {**{k: row[k] for k in keys}, **_evidence(row)}
+
+
+def _project(db: sqlite_utils.Database, row: dict) -> dict:
+    """A project as RECORDS.md exports it, with its naming spans and the evidence of each attribute."""
+    scalars = ("name", "investment_yuan", "stage", "place", "output_value_yuan", "tax_yuan", "contact")
+    record = {k: row[k] for k in scalars}
+    for key in ("aliases", "companies", "signed_on", "started_on", "expected_operation", "evidence"):
+        value = json.loads(row[key]) if row[key] else None
+        if key in ("signed_on", "started_on", "expected_operation") and value:
+            value = {"text": value["text"], "start": value["start_date"], "end": value["end_date"]}
+        record[key] = value if value is not None else ([] if key in ("aliases", "companies") else None)
+    capacities = db.query("select * from project_capacities where project_id = ? order by start", [row["id"]])
+    record["capacities"] = [_capacity(c) for c in capacities]
+    record["evidence"] = {k: [v["start"], v["end"]] for k, v in (record["evidence"] or {}).items()}
+    return {**record, **_evidence(row)}
+
+
+def _indicator(row: dict) -> dict:
+    keys = ("text", "region", "period", "metric", "value", "unit")
     return {**{k: row[k] for k in keys}, **_evidence(row)}
 
 

@@ -29,12 +29,22 @@ from .dates import find_dates
 from .money import find_money
 from .ner import lac_model
 from .orgs import find_organisations
+from .projects import find_projects
 from .rules import load_rules
 from .sentences import split_sentences
 
 Doc.set_extension("published", default=None, force=True)
 Doc.set_extension("lexicon", default=(), force=True)
-for _name in ("sentences", "money", "capacities", "dates", "organisations"):
+for _name in (
+    "sentences",
+    "money",
+    "capacities",
+    "dates",
+    "organisations",
+    "projects",
+    "indicators",
+    "contacts",
+):
     Doc.set_extension(_name, default=None, force=True)
 
 Segmenter = Literal["jieba", "pkuseg"]
@@ -127,12 +137,26 @@ def make_organisations(nlp: Language, name: str, ner: bool) -> Callable[[Doc], D
     return organisations_component
 
 
+@Language.component(
+    "projreg_projects",
+    assigns=["doc._.projects", "doc._.indicators", "doc._.contacts"],
+    requires=["doc._.sentences", "doc._.money", "doc._.capacities", "doc._.dates", "doc._.organisations"],
+)
+def projects_component(doc: Doc) -> Doc:
+    """Project records with their own facts; aggregates become indicators; 项目负责人 become contacts."""
+    doc._.projects, doc._.indicators, doc._.contacts = find_projects(
+        doc.text, doc._.sentences, doc._.money, doc._.capacities, doc._.dates, doc._.organisations
+    )
+    return doc
+
+
 COMPONENTS = (
     "projreg_sentences",
     "projreg_money",
     "projreg_capacities",
     "projreg_dates",
     "projreg_organisations",
+    "projreg_projects",
 )
 
 

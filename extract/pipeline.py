@@ -17,7 +17,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from .clean import CleanText, clean
-from .models import Article, Capacity, DateRange, Mention, Money, Organisation
+from .models import Article, Capacity, DateRange, Indicator, Mention, Money, Organisation, Project
 from .nlp import Segmenter, build_pipeline, run
 from .rules import rules_dir
 from .sentences import sentence_at
@@ -34,7 +34,10 @@ class Extraction(BaseModel):
     money: list[Money]
     capacities: list[Capacity]
     dates: list[DateRange]
-    organisations: list[Organisation] = []
+    organisations: list[Organisation]
+    projects: list[Project]
+    indicators: list[Indicator]
+    contacts: list[Mention]
 
 
 def content_hash(article: Article) -> str:
@@ -76,13 +79,25 @@ class Extractor:
             money=mapped(doc._.money),
             capacities=mapped(doc._.capacities),
             dates=mapped(doc._.dates),
-            organisations=mapped(doc._.organisations or []),
+            organisations=mapped(doc._.organisations),
+            projects=mapped(doc._.projects),
+            indicators=mapped(doc._.indicators),
+            contacts=mapped(doc._.contacts),
         )
 
 
 def _to_original(mention: M, cleaned: CleanText, sentences: list[tuple[int, int]]) -> M:
-    """Move a mention from cleaned to original coordinates and attach its sentence."""
+    """Move a mention and those nested in it from cleaned to original coordinates, with its sentence."""
     span = sentence_at(sentences, mention.start)
     sentence = cleaned.text[span[0] : span[1]] if span else None
     start, end = cleaned.to_original(mention.start, mention.end)
-    return mention.model_copy(update={"start": start, "end": end, "sentence": sentence})
+    update: dict[str, object] = {"start": start, "end": end, "sentence": sentence}
+    for name in type(mention).model_fields:
+        value = getattr(mention, name)
+        if isinstance(value, Mention):
+            update[name] = _to_original(value, cleaned, sentences)
+        elif isinstance(value, list) and value and isinstance(value[0], Mention):
+            update[name] = [_to_original(v, cleaned, sentences) for v in value]
+        elif isinstance(value, dict) and value and isinstance(next(iter(value.values())), Mention):
+            update[name] = {k: _to_original(v, cleaned, sentences) for k, v in value.items()}
+    return mention.model_copy(update=update)

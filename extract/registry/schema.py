@@ -37,6 +37,30 @@ MENTION_TABLES: dict[str, dict[str, type]] = {
     "capacities": {"value": float, "unit": str, "period": str, "product": str},
     "dates": {"start_date": str, "end_date": str},
     "organisations": {"name": str, "kind": str, "source": str, "refers_to": str},
+    "indicators": {"region": str, "period": str, "metric": str, "value": float, "unit": str},
+    "contacts": {},
+}
+
+#: The project record of one article: scalar facts as columns, lists and evidence as JSON.
+PROJECT_COLUMNS: dict[str, type] = {
+    "name": str,
+    "aliases": str,
+    "investment_yuan": int,
+    "stage": str,
+    "place": str,
+    "companies": str,
+    "output_value_yuan": int,
+    "tax_yuan": int,
+    "contact": str,
+    "signed_on": str,
+    "started_on": str,
+    "expected_operation": str,
+    "evidence": str,
+}
+#: Child tables of ``projects``: every naming span, and the capacities attached to it.
+PROJECT_CHILDREN: dict[str, dict[str, type]] = {
+    "project_mentions": {},
+    "project_capacities": MENTION_TABLES["capacities"],
 }
 
 
@@ -120,3 +144,20 @@ def m002_mentions(db: sqlite_utils.Database) -> None:
     db["money"].create_index(["role"])
     db["organisations"].create_index(["name"])
     db["organisations"].create_index(["kind"])
+
+
+@migrations()
+def m003_projects(db: sqlite_utils.Database) -> None:
+    db["projects"].create(
+        {**EVIDENCE_COLUMNS, **PROJECT_COLUMNS}, pk="id", foreign_keys=[("article_id", "articles", "id")]
+    )
+    db["projects"].create_index(["article_id", "start"])
+    db["projects"].create_index(["stage"])
+    for table, columns in PROJECT_CHILDREN.items():
+        db[table].create(
+            {**EVIDENCE_COLUMNS, "project_id": str, **columns},
+            pk="id",
+            foreign_keys=[("article_id", "articles", "id"), ("project_id", "projects", "id")],
+        )
+        db[table].create_index(["project_id"])
+        db[table].create_index(["article_id"])

@@ -7,13 +7,14 @@ half-way leaves every earlier transaction intact and nothing of the broken one.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 
 import sqlite_utils
 
-from ..models import IngestFailure, Mention
+from ..models import IngestFailure, Mention, Project
 from ..pipeline import Extraction
-from .schema import MENTION_TABLES
+from .schema import MENTION_TABLES, PROJECT_CHILDREN, PROJECT_COLUMNS
 
 
 def now() -> str:
@@ -62,27 +63,49 @@ def write_extraction(db: sqlite_utils.Database, ex: Extraction, run_id: int, ver
         },
         pk="id",
     )
-    for table in MENTION_TABLES:
-        rows = [_row(article.id, m, MENTION_TABLES[table]) for m in getattr(ex, table)]
-        if rows:
-            db[table].insert_all(rows, pk="id", replace=True)
+    for table, columns in MENTION_TABLES.items():
+        _insert(db, table, [_row(article.id, m, columns) for m in getattr(ex, table)])
+    for project in ex.projects:
+        _write_project(db, article.id, project)
+
+
+def _write_project(db: sqlite_utils.Database, article_id: str, project: Project) -> None:
+    row = _row(article_id, project, PROJECT_COLUMNS)
+    for column in ("aliases", "companies", "signed_on", "started_on", "expected_operation", "evidence"):
+        row[column] = json.dumps(row[column], ensure_ascii=False) if row[column] else None
+    db["projects"].insert(row, pk="id", replace=True)
+    children = {"project_mentions": project.mentions, "project_capacities": project.capacities}
+    for table, mentions in children.items():
+        rows = [_row(article_id, m, PROJECT_CHILDREN[table], row["id"]) for m in mentions]
+        _insert(db, table, rows)
 
 
 def delete_article_mentions(db: sqlite_utils.Database, article_ids: Iterable[str]) -> None:
+    """Remove an article's extraction (children before parents, for the foreign keys)."""
+    tables = [*PROJECT_CHILDREN, "projects", *MENTION_TABLES]
     for article_id in article_ids:
-        for table in MENTION_TABLES:
+        for table in tables:
             db.execute(f"delete from [{table}] where article_id = ?", [article_id])
 
 
-def _row(article_id: str, mention: Mention, columns: dict[str, type]) -> dict:
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    if rows:
+        db[table].insert_all(rows, pk="id", replace=True)
+
+
+def _row(article_id: str, mention: Mention, columns: dict[str, type], parent: str | None = None) -> dict:
+    """A registry row: the evidence columns, then the mention's own values."""
     data = mention.model_dump(mode="json")
+    span = f"{mention.start}-{mention.end}"
     row = {
-        "id": f"{article_id}:{mention.start}-{mention.end}",
+        "id": f"{parent}/{span}" if parent else f"{article_id}:{span}",
         "article_id": article_id,
         "start": mention.start,
         "end": mention.end,
         "text": mention.text,
         "sentence": mention.sentence,
     }
+    if parent:
+        row["project_id"] = parent
     row.update({column: data.get(column) for column in columns})
     return row
