@@ -1,16 +1,28 @@
-"""A batch run: inputs → extraction → registry, with a run record, failures kept and a summary.
+"""A batch run: inputs → extraction (in worker processes) → registry, with a run record and a summary.
 
 Unchanged articles (same content hash and pipeline version) are skipped, so
 ingesting the same batch twice changes nothing; changed ones replace their
-earlier extraction. Writes go in batched transactions: a run killed half-way
-keeps every batch it committed and nothing of the one it was writing.
+earlier extraction. Workers only extract; the main process is the one writer,
+in input order and in batched transactions, so the registry is the same
+whatever the number of workers. A run killed half-way keeps every batch it
+committed and nothing of the one it was writing; running the same command
+again redoes only the rest (committed articles are now unchanged), and marks
+the killed run ``interrupted``.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import multiprocessing
+import os
+import signal
+import sqlite3
+import sys
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -18,15 +30,31 @@ import sqlite_utils
 from pydantic import BaseModel
 from tqdm import tqdm
 
-from .ingest import iter_inputs
+from .ingest import count_inputs, iter_inputs
 from .models import Article, IngestFailure
 from .nlp import Segmenter
 from .pipeline import Extraction, Extractor, content_hash, pipeline_version
 from .registry import MENTION_TABLES, open_registry
+from .registry.linking import link_registry
+from .registry.schema import RegistryError
 from .registry.store import finish_run, known_hashes, record_failure, start_run, write_extraction
 
 #: Articles written per transaction: large enough to amortise commits, small enough to lose little on a kill.
 BATCH_SIZE = 50
+#: Articles handed to a worker at once: amortises the pickling round trip, keeps the load even.
+CHUNK_SIZE = 8
+#: Record kinds counted in the run summary.
+RECORD_KINDS = (*MENTION_TABLES, "projects")
+
+
+class Unchanged(BaseModel):
+    """An article the registry already holds as is: only its id travels through the pool."""
+
+    id: str
+
+
+Task = Article | IngestFailure | Unchanged
+Result = Extraction | IngestFailure | Unchanged
 
 
 class RunSummary(BaseModel):
@@ -40,13 +68,28 @@ class RunSummary(BaseModel):
     records: dict[str, int] = {}
     failures: list[IngestFailure] = []
     seconds: float = 0.0
+    workers: int = 1
+    #: Earlier runs found ``running`` (killed) and marked ``interrupted`` by this one.
+    interrupted: int = 0
 
-    def counts(self) -> dict[str, int]:
+    @property
+    def articles(self) -> int:
+        return self.new + self.changed + self.unchanged + self.failed
+
+    @property
+    def per_second(self) -> float:
+        return round(self.articles / self.seconds, 2) if self.seconds else 0.0
+
+    def counts(self) -> dict[str, int | float | str]:
+        """The columns of the run's ``runs`` row."""
         return {
             "articles_new": self.new,
             "articles_changed": self.changed,
             "articles_unchanged": self.unchanged,
             "articles_failed": self.failed,
+            "articles_per_second": self.per_second,
+            "workers": self.workers,
+            "records": json.dumps(self.records, sort_keys=True),
         }
 
 
@@ -58,60 +101,146 @@ def ingest(
     command: str = "ingest",
     progress: bool | None = None,
     segmenter: Segmenter = "jieba",
+    workers: int | None = None,
 ) -> RunSummary:
-    """Ingest every article under ``paths`` into the registry at ``db_path``, segmented by ``segmenter``."""
+    """Ingest every article under ``paths`` into the registry at ``db_path``, segmented by ``segmenter``.
+
+    ``workers`` processes extract (default: one per core); ``1`` extracts in
+    this process. Registry write errors (a full disk) become a
+    :class:`RegistryError` after the run is marked failed; every batch
+    committed before stays.
+    """
+    paths = list(paths)
     started = time.perf_counter()
     db = open_registry(db_path)
     version = pipeline_version()
-    summary = RunSummary(run_id=start_run(db, command, version))
+    interrupted = mark_interrupted(db)
+    summary = RunSummary(run_id=start_run(db, command, version), interrupted=interrupted)
     known = known_hashes(db)
-    extractor: Extractor | None = None
+    total = count_inputs(paths)
+    summary.workers = _pool_size(workers or os.cpu_count() or 1, total)
     records: Counter[str] = Counter()
     status = "failed"
+    tasks = _tasks(iter_inputs(paths, stdin), known, version)
+    bar = tqdm(total=total, desc="articles", unit=" art", disable=not progress, file=sys.stderr)
     try:
         pending: list[Extraction | IngestFailure] = []
-        for item in tqdm(iter_inputs(paths, stdin), desc="articles", unit=" art", disable=not progress):
-            if isinstance(item, IngestFailure):
-                summary.failed += 1
-                summary.failures.append(item)
-                pending.append(item)
-            elif _state(known, item, version) == "unchanged":
-                summary.unchanged += 1
-            else:
-                summary.new += item.id not in known
-                summary.changed += item.id in known
-                extractor = extractor or Extractor(segmenter=segmenter)
-                extraction = extractor(item)
-                records.update(
-                    {table: len(getattr(extraction, table)) for table in (*MENTION_TABLES, "projects")}
-                )
-                pending.append(extraction)
-            if len(pending) >= BATCH_SIZE:
-                _flush(db, pending, summary.run_id, version)
-        _flush(db, pending, summary.run_id, version)
+        with extractions(tasks, segmenter, summary.workers) as results:
+            for result in results:
+                bar.update()
+                _count(summary, records, result, known)
+                if not isinstance(result, Unchanged):
+                    pending.append(result)
+                if len(pending) >= BATCH_SIZE:
+                    _flush(db, db_path, pending, summary.run_id, version)
+        _flush(db, db_path, pending, summary.run_id, version)
+        link_registry(db)
         status = "finished"
     finally:
+        bar.close()
         summary.records = dict(records)
         summary.seconds = round(time.perf_counter() - started, 3)
-        finish_run(db, summary.run_id, status, summary.counts(), summary.seconds)
+        _finish(db, summary, status)
     return summary
 
 
-def _state(known: dict[str, tuple[str, str]], article: Article, version: str) -> str:
-    held = known.get(article.id)
-    if held is None:
-        return "new"
-    return "unchanged" if held == (content_hash(article), version) else "changed"
+def mark_interrupted(db: sqlite_utils.Database) -> int:
+    """Mark runs left ``running`` by a killed process as ``interrupted``; one writer at a time is assumed."""
+    with db.atomic():
+        cursor = db.execute("update runs set status = 'interrupted' where status = 'running'")
+    return cursor.rowcount
+
+
+def _tasks(
+    items: Iterable[Article | IngestFailure], known: dict[str, tuple[str, str]], version: str
+) -> Iterator[Task]:
+    """Inputs as tasks: unchanged articles shrink to their id, so only real work is sent to workers."""
+    for item in items:
+        if isinstance(item, Article) and known.get(item.id) == (content_hash(item), version):
+            yield Unchanged(id=item.id)
+        else:
+            yield item
+
+
+def _pool_size(workers: int, total: int | None) -> int:
+    """Never more workers than chunks of work: a small batch is extracted in-process."""
+    if total is None:
+        return max(1, workers)
+    return max(1, min(workers, math.ceil(total / CHUNK_SIZE)))
+
+
+@contextmanager
+def extractions(tasks: Iterable[Task], segmenter: Segmenter, workers: int) -> Iterator[Iterator[Result]]:
+    """Results of ``tasks`` in input order: from a pool of ``workers`` processes, or in-process for one."""
+    if workers == 1:
+        _init_worker(segmenter, in_process=True)
+        yield map(_process, tasks)
+        return
+    with multiprocessing.Pool(workers, _init_worker, (segmenter,)) as pool:
+        yield pool.imap(_process, tasks, chunksize=CHUNK_SIZE)
+
+
+#: The pipeline of this process, built on the first article it extracts (by segmenter).
+_extractors: dict[str, Extractor] = {}
+_segmenter: Segmenter = "jieba"
+
+
+def _init_worker(segmenter: Segmenter, in_process: bool = False) -> None:
+    """Set the segmenter; a worker leaves Ctrl-C to the main process, which stops the pool."""
+    global _segmenter
+    _segmenter = segmenter
+    if not in_process:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _process(task: Task) -> Result:
+    """Extract an article; failures and unchanged articles pass through untouched."""
+    if not isinstance(task, Article):
+        return task
+    if _segmenter not in _extractors:
+        _extractors[_segmenter] = Extractor(segmenter=_segmenter)
+    return _extractors[_segmenter](task)
+
+
+def _count(summary: RunSummary, records: Counter[str], result: Result, known: dict) -> None:
+    if isinstance(result, Unchanged):
+        summary.unchanged += 1
+    elif isinstance(result, IngestFailure):
+        summary.failed += 1
+        summary.failures.append(result)
+    else:
+        summary.new += result.article.id not in known
+        summary.changed += result.article.id in known
+        records.update({kind: len(getattr(result, kind)) for kind in RECORD_KINDS})
 
 
 def _flush(
-    db: sqlite_utils.Database, pending: list[Extraction | IngestFailure], run_id: int, version: str
+    db: sqlite_utils.Database,
+    db_path: str | Path,
+    pending: list[Extraction | IngestFailure],
+    run_id: int,
+    version: str,
 ) -> None:
     """Write a batch of extractions and failures in one transaction, then clear it."""
-    with db.atomic():
-        for item in pending:
-            if isinstance(item, IngestFailure):
-                record_failure(db, run_id, item)
-            else:
-                write_extraction(db, item, run_id, version)
+    try:
+        with db.atomic():
+            for item in pending:
+                if isinstance(item, IngestFailure):
+                    record_failure(db, run_id, item)
+                else:
+                    write_extraction(db, item, run_id, version)
+    except sqlite3.Error as exc:
+        raise RegistryError(
+            f"cannot write registry {db_path}: {exc}. Every batch committed before is kept; "
+            "Hint: free disk space and run the same command again to finish."
+        ) from exc
     pending.clear()
+
+
+def _finish(db: sqlite_utils.Database, summary: RunSummary, status: str) -> None:
+    """Close the run row; if even that write fails, the next run marks it interrupted."""
+    try:
+        finish_run(db, summary.run_id, status, summary.counts(), summary.seconds)
+    except sqlite3.Error:
+        if status == "finished":
+            raise

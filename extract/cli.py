@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -73,9 +74,20 @@ def main() -> None:
     show_default=True,
     help="Word segmenter of the spaCy tokens (pkuseg needs 'make pkuseg').",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction processes (default: one per core); 1 extracts in-process.",
+)
 @friendly_errors
 def ingest(
-    paths: tuple[str, ...], db_path: Path, strict: bool, progress: bool | None, segmenter: str
+    paths: tuple[str, ...],
+    db_path: Path,
+    strict: bool,
+    progress: bool | None,
+    segmenter: str,
+    workers: int | None,
 ) -> None:
     """Read articles (files, folders, or - for JSONL on stdin) into the registry.
 
@@ -83,10 +95,11 @@ def ingest(
     Folders are read recursively for .txt, .md, .html/.htm and .jsonl files;
     a *.meta.jsonl file beside .txt/.html files gives their title and date.
     Bad inputs are reported and recorded (table failures); the run goes on.
+    A killed run can be run again: committed articles are skipped as unchanged.
 
     \b
     Example:
-        projreg ingest corpus/ --db outputs/registry.db
+        projreg ingest corpus/ --db outputs/registry.db --workers 2
     """
     from .batch import ingest as run_ingest
     from .nlp import SegmenterError
@@ -101,16 +114,20 @@ def ingest(
             command="ingest " + " ".join(paths),
             progress=progress,
             segmenter=segmenter,
+            workers=workers,
         )
     except SegmenterError as exc:
         raise click.ClickException(str(exc)) from exc
+    if summary.interrupted:
+        click.echo(f"{summary.interrupted} earlier run(s) had been killed: marked interrupted", err=True)
     for failure in summary.failures:
         where = f"{failure.path}:{failure.line}" if failure.line else failure.path
         click.echo(f"failed: {where}: {failure.reason}", err=True)
     records = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items())) or "nothing new"
     click.echo(
         f"run {summary.run_id}: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "
-        f"{summary.failed} failed articles in {summary.seconds:.1f} s; extracted {records} -> {db_path}"
+        f"{summary.failed} failed articles in {summary.seconds:.1f} s ({summary.per_second} articles/s, "
+        f"{summary.workers} workers); extracted {records} -> {db_path}"
     )
     if strict and summary.failed:
         sys.exit(EXIT_FAILED_INPUTS)
@@ -163,6 +180,35 @@ def eval_command(gold_dir: Path, db_path: Path, as_json: bool, show_errors: bool
             click.echo("   " + " ".join(map(str, error)))
 
 
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port.")
+@friendly_errors
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Browse, search, chart and review the registry in a browser (Datasette).
+
+    \b
+    Reading is open; reviewing needs a sign-in with the password in
+    $PROJREG_REVIEW_PASSWORD. Set $DATASETTE_SECRET to keep sign-ins valid
+    across restarts.
+
+    \b
+    Example:
+        PROJREG_REVIEW_PASSWORD=... projreg serve --db outputs/registry.db --port 8001
+    """
+    import os
+
+    from .datasette import serve as run_site
+    from .datasette.plugin import PASSWORD_ENV
+
+    _existing_registry(db_path).close()
+    if not os.environ.get(PASSWORD_ENV):
+        click.echo(f"review sign-in disabled. Hint: set {PASSWORD_ENV} to enable it.", err=True)
+    click.echo(f"serving {db_path} on http://{host}:{port}/", err=True)
+    run_site(db_path, host=host, port=port)
+
+
 def _existing_registry(db_path: Path):
     from .registry import open_registry
 
@@ -171,3 +217,165 @@ def _existing_registry(db_path: Path):
             f"no registry at {db_path}. Hint: run 'projreg ingest PATH --db {db_path}' first."
         )
     return open_registry(db_path)
+
+
+# --------------------------------------------------------------------------- review
+
+
+def review_errors(func: Callable) -> Callable:
+    """Turn a review action's error (unknown id, bad field) into one line and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from .registry.review import ReviewError
+
+        try:
+            return func(*args, **kwargs)
+        except ReviewError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+def actor_options(func: Callable) -> Callable:
+    """The shared ``--actor`` and ``--note`` options of review actions."""
+    func = click.option("--note", default=None, help="Why (kept in the audit table).")(func)
+    return click.option(
+        "--actor",
+        default=lambda: os.environ.get("USER") or "cli",
+        show_default="$USER or cli",
+        help="Who decides (kept in the audit table).",
+    )(func)
+
+
+def _review_db(ctx: click.Context):
+    return _existing_registry(ctx.obj["db_path"])
+
+
+@main.group(invoke_without_command=True)
+@db_option
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1), help="Items to list.")
+@click.pass_context
+@friendly_errors
+def review(ctx: click.Context, db_path: Path, limit: int) -> None:
+    """List what needs a look (least confident first), or decide on one record.
+
+    \b
+    Each line: id, kind, confidence, label, then the evidence sentence with
+    the span marked 【…】. Decisions survive re-ingest and land in the
+    audit table.
+
+    \b
+    Example:
+        projreg review --db outputs/registry.db --limit 20
+        projreg review --db outputs/registry.db accept link:003_a2ea863acaabccfd:417-435
+        projreg review edit 003_a2ea863acaabccfd:417-435 investment_yuan 5090000000 --note "checked"
+    """
+    ctx.obj = {"db_path": db_path}
+    if ctx.invoked_subcommand is not None:
+        return
+    from .registry.review import review_queue
+
+    for item in review_queue(_review_db(ctx), limit=limit):
+        click.echo(f"{item['id']}\t{item['kind']}\t{item['confidence']:.2f}\t{item['label']}")
+        click.echo(f"    {item['article_id']}: {item['marked']}")
+
+
+@review.command(name="accept")
+@click.argument("record_id")
+@actor_options
+@click.pass_context
+@friendly_errors
+@review_errors
+def review_accept(ctx: click.Context, record_id: str, actor: str, note: str | None) -> None:
+    """Confirm a project record, a link:PROJECT_ID or a company:NAME link.
+
+    \b
+    Example:
+        projreg review accept link:003_a2ea863acaabccfd:417-435 --actor ana
+    """
+    from .registry.review import accept
+
+    accept(_review_db(ctx), record_id, actor, note)
+    click.echo(f"accepted {record_id}")
+
+
+@review.command(name="reject")
+@click.argument("record_id")
+@actor_options
+@click.pass_context
+@friendly_errors
+@review_errors
+def review_reject(ctx: click.Context, record_id: str, actor: str, note: str | None) -> None:
+    """Reject a project record (gone for good) or a link (the record stands alone).
+
+    \b
+    Example:
+        projreg review reject 000_8737681036cd964a:4142-4150 --note "a category, not a project"
+    """
+    from .registry.review import reject
+
+    reject(_review_db(ctx), record_id, actor, note)
+    click.echo(f"rejected {record_id}")
+
+
+@review.command(name="edit")
+@click.argument("record_id")
+@click.argument("field")
+@click.argument("value")
+@actor_options
+@click.pass_context
+@friendly_errors
+@review_errors
+def review_edit(
+    ctx: click.Context, record_id: str, field: str, value: str, actor: str, note: str | None
+) -> None:
+    """Set FIELD of a project record to VALUE (name, investment_yuan, stage, place, contact, ...).
+
+    \b
+    Example:
+        projreg review edit 003_a2ea863acaabccfd:417-435 stage operational
+    """
+    from .registry.review import edit
+
+    edit(_review_db(ctx), record_id, field, value, actor, note)
+    click.echo(f"edited {record_id} {field} = {value}")
+
+
+@review.command(name="merge")
+@click.argument("canonical_a")
+@click.argument("canonical_b")
+@actor_options
+@click.pass_context
+@friendly_errors
+@review_errors
+def review_merge(
+    ctx: click.Context, canonical_a: str, canonical_b: str, actor: str, note: str | None
+) -> None:
+    """Join two canonical projects (cp_…) or companies (cc_…); prints the surviving id.
+
+    \b
+    Example:
+        projreg review merge cp_7cd86d6bcd4d cp_0123456789ab
+    """
+    from .registry.review import merge
+
+    click.echo(merge(_review_db(ctx), canonical_a, canonical_b, actor, note))
+
+
+@review.command(name="split")
+@click.argument("project_id")
+@actor_options
+@click.pass_context
+@friendly_errors
+@review_errors
+def review_split(ctx: click.Context, project_id: str, actor: str, note: str | None) -> None:
+    """Detach a project record from its canonical project; prints the new canonical id.
+
+    \b
+    Example:
+        projreg review split 000_8737681036cd964a:2619-2637
+    """
+    from .registry.review import split
+
+    click.echo(split(_review_db(ctx), project_id, actor, note))

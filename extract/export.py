@@ -12,6 +12,8 @@ from typing import IO
 
 import sqlite_utils
 
+from .evaluate import norm
+
 
 def export_records(db: sqlite_utils.Database) -> Iterator[dict]:
     """One export object per article, in article id order."""
@@ -75,7 +77,14 @@ def _project(db: sqlite_utils.Database, row: dict) -> dict:
     capacities = db.query("select * from project_capacities where project_id = ? order by start", [row["id"]])
     record["capacities"] = [_capacity(c) for c in capacities]
     record["evidence"] = {k: [v["start"], v["end"]] for k, v in (record["evidence"] or {}).items()}
+    record["canonical_id"] = _canonical_id(db, "project_links", "project_id", row["id"])
     return {**record, **_evidence(row)}
+
+
+def _canonical_id(db: sqlite_utils.Database, table: str, column: str, value: str) -> str | None:
+    """The canonical record (across articles) a project or company name is linked to."""
+    found = db.execute(f"select canonical_id from [{table}] where [{column}] = ?", [value]).fetchone()
+    return found[0] if found else None
 
 
 def _indicator(row: dict) -> dict:
@@ -88,5 +97,7 @@ def _companies(db: sqlite_utils.Database, article_id: str) -> list[dict]:
     seen: dict[str, dict] = {}
     for row in _mentions(db, "organisations", article_id, "and kind = 'company'"):
         name = row["refers_to"] or row["name"]
-        seen.setdefault(name, {"name": name, **_evidence(row)})
+        if name not in seen:
+            canonical = _canonical_id(db, "company_links", "name", norm(name))
+            seen[name] = {"name": name, "canonical_id": canonical, **_evidence(row)}
     return list(seen.values())

@@ -26,6 +26,13 @@ JSONL_SUFFIXES = {".jsonl"}
 #: ``*.meta.jsonl`` beside .txt/.html files gives their title/date/source/url by id.
 META_SUFFIX = ".meta.jsonl"
 METADATA_FIELDS = ("title", "date", "source", "url")
+#: Longest article read, in characters: ten times a long government work report. A longer text is
+#: refused with a failure rather than processed, so one stray dump cannot stall a batch for minutes.
+MAX_ARTICLE_CHARS = 200_000
+#: A text or HTML file larger than this is refused unread (4 bytes a character at most).
+MAX_FILE_BYTES = 4 * MAX_ARTICLE_CHARS
+#: Bytes of a JSONL file read to decide its encoding before it is streamed.
+JSONL_HEAD_BYTES = 1 << 20
 
 Item = Article | IngestFailure
 
@@ -62,13 +69,43 @@ def _iter_raw(paths: Iterable[str | Path], stdin: IO[str] | None) -> Iterator[It
         path = Path(raw)
         if path.is_dir():
             meta = _folder_metadata(path)
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                if _is_article_file(file):
-                    yield from read_file(file, meta)
+            for file in _article_files(path):
+                yield from read_file(file, meta)
         elif path.exists():
             yield from read_file(path, _folder_metadata(path.parent, recursive=False))
         else:
             yield IngestFailure(path=str(path), reason="no such file or directory")
+
+
+def count_inputs(paths: Iterable[str | Path]) -> int | None:
+    """About how many items :func:`iter_inputs` will yield, for a progress bar; None for stdin.
+
+    Cheap: folders are listed and JSONL files counted by their non-blank
+    lines, nothing is decoded or parsed.
+    """
+    total = 0
+    for raw in paths:
+        if str(raw) == "-":
+            return None
+        path = Path(raw)
+        files = _article_files(path) if path.is_dir() else [path]
+        total += sum(_count_file(file) for file in files)
+    return total
+
+
+def _count_file(path: Path) -> int:
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        return 1
+    try:
+        with path.open("rb") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return 1
+
+
+def _article_files(folder: Path) -> list[Path]:
+    """The article files under ``folder``, in a stable order."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and _is_article_file(p))
 
 
 def _is_article_file(path: Path) -> bool:
@@ -95,19 +132,21 @@ def _folder_metadata(folder: Path, recursive: bool = True) -> dict[str, dict]:
 
 def read_file(path: Path, meta: dict[str, dict] | None = None) -> Iterator[Item]:
     """One file: a JSONL batch, an HTML page, or a plain text article."""
+    suffix = path.suffix.lower()
     try:
-        data = path.read_bytes()
+        if suffix in JSONL_SUFFIXES:
+            yield from _read_jsonl_file(path)
+            return
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            yield IngestFailure(path=str(path), article_id=path.stem, reason=_too_long(f"{size:,} bytes"))
+            return
+        text, encoding = decode_bytes(path.read_bytes())
     except OSError as exc:
         yield IngestFailure(path=str(path), reason=f"cannot read file: {exc.strerror or exc}")
         return
-    try:
-        text, encoding = decode_bytes(data)
     except DecodeError as exc:
         yield IngestFailure(path=str(path), reason=str(exc))
-        return
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl_lines(text.splitlines(), str(path), encoding)
         return
     article_id = path.stem
     fields = dict((meta or {}).get(article_id, {}))
@@ -116,15 +155,46 @@ def read_file(path: Path, meta: dict[str, dict] | None = None) -> Iterator[Item]
         text = page.body
         fields.setdefault("title", page.title)
         fields.setdefault("date", page.date)
-    if not text.strip():
-        yield IngestFailure(path=str(path), article_id=article_id, reason="empty article: no text to extract")
+    problem = _text_problem(text)
+    if problem:
+        yield IngestFailure(path=str(path), article_id=article_id, reason=problem)
         return
     yield _article(str(path), None, dict(fields, id=article_id, text=text, encoding=encoding))
 
 
-def read_jsonl_lines(lines: Iterable[str], origin: str, encoding: str | None = None) -> Iterator[Item]:
+def _read_jsonl_file(path: Path) -> Iterator[Item]:
+    """A JSONL batch streamed line by line, so a file of 100k articles is never held whole.
+
+    The encoding is decided on the file's first lines (the whole file when it
+    is small); a later line that does not decode in it is a failure of its own.
+    UTF-16/32 files, whose newlines are not single bytes, are decoded whole.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(JSONL_HEAD_BYTES)
+        if len(head) == JSONL_HEAD_BYTES and b"\n" in head:
+            head = head[: head.rindex(b"\n") + 1]
+        else:
+            head += handle.read()
+        _, encoding = decode_bytes(head)
+        handle.seek(0)
+        if encoding.startswith(("utf-16", "utf-32")):
+            text, _ = decode_bytes(handle.read())
+            yield from read_jsonl_lines(text.splitlines(), str(path), encoding)
+            return
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError:
+                yield IngestFailure(path=str(path), line=number, reason=f"line is not valid {encoding}")
+                continue
+            yield from read_jsonl_lines([line], str(path), encoding, first_line=number)
+
+
+def read_jsonl_lines(
+    lines: Iterable[str], origin: str, encoding: str | None = None, first_line: int = 1
+) -> Iterator[Item]:
     """JSONL articles (id, text, title, date, source, url); each bad line is a failure."""
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         try:
@@ -156,12 +226,26 @@ def _record_problem(record: dict) -> str | None:
             return f"field {key!r} must be a string, not {type(record[key]).__name__}"
     if not record["id"].strip():
         return "empty id"
-    if not record["text"].strip():
-        return "empty article: no text to extract"
+    problem = _text_problem(record["text"])
+    if problem:
+        return problem
     for key in METADATA_FIELDS:
         if record.get(key) is not None and not isinstance(record[key], str):
             return f"field {key!r} must be a string, not {type(record[key]).__name__}"
     return None
+
+
+def _text_problem(text: str) -> str | None:
+    """Why an article text cannot be extracted (empty or too long), or None."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        return _too_long(f"{len(text):,} characters")
+    if not text.strip():
+        return "empty article: no text to extract"
+    return None
+
+
+def _too_long(size: str) -> str:
+    return f"article too long: {size} (limit {MAX_ARTICLE_CHARS:,} characters); split it into articles"
 
 
 def _article(path: str, line: int | None, fields: dict) -> Item:

@@ -83,7 +83,7 @@ def _pkuseg() -> Any:
 
 @cache
 def _load_pkuseg(factory: Callable[..., Any]) -> Any:
-    """Load pkuseg once per process (~3 s, ~800 MB).
+    """Load pkuseg once per process (~3 s, ~700 MB).
 
     ``"default"`` is the model shipped inside the pkuseg package; every other
     model name downloads at run time, which we never do.

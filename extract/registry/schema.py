@@ -161,3 +161,100 @@ def m003_projects(db: sqlite_utils.Database) -> None:
         )
         db[table].create_index(["project_id"])
         db[table].create_index(["article_id"])
+
+
+#: Project fields a reviewer may edit, with the type their text value is read as.
+EDITABLE_PROJECT_FIELDS: dict[str, type] = {
+    "name": str,
+    "investment_yuan": int,
+    "stage": str,
+    "place": str,
+    "contact": str,
+    "output_value_yuan": int,
+    "tax_yuan": int,
+}
+
+
+@migrations()
+def m004_linking_and_review(db: sqlite_utils.Database) -> None:
+    """Canonical records across articles, their timeline, and review decisions that survive re-ingest.
+
+    ``projects.review_key`` (article id + normalised extracted name) names a
+    project record across re-extractions, whose spans and ids may shift.
+    Link tables carry no foreign key to ``projects``: re-ingest deletes and
+    rewrites an article's projects before the links are recomputed.
+    """
+    for column, kind in {"review_key": str, "confidence": float, "review_status": str}.items():
+        db["projects"].add_column(column, kind)
+    db["projects"].create_index(["review_key"])
+    db["canonical_projects"].create(
+        {
+            "id": str,
+            "name": str,
+            "root_key": str,
+            "members": int,
+            "articles": int,
+            "first_date": str,
+            "last_date": str,
+            "latest_stage": str,
+            "latest_stage_article": str,
+            "latest_investment_yuan": int,
+            "latest_investment_article": str,
+            "place": str,
+        },
+        pk="id",
+    )
+    link = {"canonical_id": str, "confidence": float, "method": str, "evidence": str, "status": str}
+    to_canonical = [("canonical_id", "canonical_projects", "id")]
+    db["project_links"].create({"project_id": str, **link}, pk="project_id", foreign_keys=to_canonical)
+    db["project_links"].create_index(["canonical_id"])
+    db["canonical_companies"].create(
+        {"id": str, "name": str, "names": str, "articles": int, "mentions": int}, pk="id"
+    )
+    db["company_links"].create(
+        {"name": str, **link}, pk="name", foreign_keys=[("canonical_id", "canonical_companies", "id")]
+    )
+    db["company_links"].create_index(["canonical_id"])
+    db.create_view(
+        "project_timeline",
+        """select l.canonical_id, a.date, p.stage, p.investment_yuan, p.article_id, p.id as project_id
+        from project_links l join projects p on p.id = l.project_id join articles a on a.id = p.article_id
+        order by l.canonical_id, a.date, p.article_id, p.id""",
+    )
+    db["decisions"].create(
+        {
+            "id": int,
+            "kind": str,
+            "key": str,
+            "action": str,
+            "field": str,
+            "value": str,
+            "actor": str,
+            "at": str,
+            "note": str,
+        },
+        pk="id",
+    )
+    db["decisions"].create_index(["kind", "key"])
+    db["audit"].create(
+        {
+            "id": int,
+            "at": str,
+            "actor": str,
+            "action": str,
+            "record": str,
+            "field": str,
+            "old_value": str,
+            "new_value": str,
+            "note": str,
+        },
+        pk="id",
+    )
+
+
+@migrations()
+def m005_run_summary(db: sqlite_utils.Database) -> None:
+    """What a batch run extracted (records by kind, as JSON), its speed and its number of workers."""
+    db["runs"].add_column("records", str)
+    db["runs"].add_column("articles_per_second", float)
+    db["runs"].add_column("workers", int)

@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from ..models import IngestFailure, Mention, Project
-from ..pipeline import Extraction
 from .schema import MENTION_TABLES, PROJECT_CHILDREN, PROJECT_COLUMNS
+
+if TYPE_CHECKING:  # the pipeline (spaCy, jieba) is not loaded by readers of the registry
+    from ..pipeline import Extraction
 
 
 def now() -> str:

@@ -1,0 +1,157 @@
+"""Throughput of the whole pipeline over news stories, against jieba.cut alone, with memory and start-up.
+
+    .venv/bin/python benchmarks/throughput.py --stories 1000 [--workers 2]
+    .venv/bin/python benchmarks/throughput.py --stories 0   # all 107k: hours, run it in the background
+
+Needs ../shared/bench/xwlb-stories.jsonl.gz (read as a stream, never held whole).
+Prints, for the pipeline (the worker pool of ``projreg ingest``, no registry
+writes): articles/s and chars/s by the wall clock and per CPU second; for
+jieba.cut alone over the same texts in one process: chars/s per CPU second;
+their ratio (pipeline CPU time ÷ jieba CPU time); peak RSS of the process tree
+(main + workers, sampled from /proc); start-up (process start to the first
+article extracted: imports, pipeline build and one article). The last line is the same as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import jieba
+
+from extract.batch import extractions
+from extract.ingest import read_jsonl_lines
+from extract.models import Article
+
+STORIES = Path(__file__).resolve().parents[2] / "shared" / "bench" / "xwlb-stories.jsonl.gz"
+
+
+def since_process_start() -> float:
+    """Seconds since this process started (interpreter start-up and imports included)."""
+    start_ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+    uptime = float(Path("/proc/uptime").read_text().split()[0])
+    return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+
+
+def articles(limit: int) -> Iterator[Article]:
+    """The first ``limit`` stories (all for 0) as articles, streamed from the gzip file."""
+    with gzip.open(STORIES, "rt", encoding="utf-8") as lines:
+        items = read_jsonl_lines(itertools.islice(lines, limit or None), str(STORIES))
+        yield from (item for item in items if isinstance(item, Article))
+
+
+class TreeMemory:
+    """Peak resident memory of this process and its descendants, sampled every ``interval`` seconds."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak = max(self.peak, self.sample())
+
+    @staticmethod
+    def sample() -> int:
+        """Bytes resident in this process and all its descendants now."""
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid = int(stat.parent.name)
+            parents[pid] = int(fields[1])
+            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        tree = {os.getpid()}
+        for _ in range(4):  # main → workers → their threads' helpers, if any
+            tree |= {pid for pid, parent in parents.items() if parent in tree}
+        return sum(rss.get(pid, 0) for pid in tree)
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its reaped children (the pool's workers once joined)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def pipeline_pass(limit: int, workers: int) -> dict[str, float]:
+    """Extract every story through the ingest worker pool; start-up, then times of the rest.
+
+    Throughput is counted from the first article on, so the pipeline build is
+    start-up, not throughput.
+    """
+    count = chars = 0
+    first_at = wall = cpu = 0.0
+    with extractions(articles(limit), "jieba", workers) as results:
+        for extraction in results:
+            if not count:
+                first_at, wall, cpu = since_process_start(), time.perf_counter(), cpu_seconds()
+            else:
+                chars += len(extraction.article.text)
+            count += 1
+    return {
+        "articles": count - 1,
+        "chars": chars,
+        "wall_s": time.perf_counter() - wall,
+        "cpu_s": cpu_seconds() - cpu,
+        "first_article_s": first_at,
+    }
+
+
+def jieba_pass(limit: int) -> float:
+    """CPU seconds of jieba.cut alone over the same texts (dictionary loaded beforehand)."""
+    jieba.initialize()
+    cpu = cpu_seconds()
+    for article in itertools.islice(articles(limit), 1, None):
+        for _ in jieba.cut(article.text):
+            pass
+    return cpu_seconds() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stories", type=int, default=1000, help="How many stories (0: all).")
+    parser.add_argument("--workers", type=int, default=1, help="Extraction processes (1: in-process).")
+    args = parser.parse_args()
+    with TreeMemory() as memory:
+        run = pipeline_pass(args.stories, args.workers)
+        jieba_cpu = jieba_pass(args.stories)
+    result = {
+        **{k: round(v, 2) for k, v in run.items()},
+        "workers": args.workers,
+        "articles_per_s": round(run["articles"] / run["wall_s"], 2),
+        "chars_per_s": round(run["chars"] / run["wall_s"]),
+        "chars_per_cpu_s": round(run["chars"] / run["cpu_s"]),
+        "jieba_chars_per_cpu_s": round(run["chars"] / jieba_cpu),
+        "ratio_pipeline_to_jieba": round(run["cpu_s"] / jieba_cpu, 1),
+        "peak_rss_mb": round(memory.peak / 2**20),
+    }
+    print(
+        f"{result['articles']} stories, {result['chars']:,} chars, {args.workers} workers: "
+        f"{result['articles_per_s']} articles/s, {result['chars_per_s']:,} chars/s "
+        f"({result['chars_per_cpu_s']:,} per CPU s); jieba.cut alone {result['jieba_chars_per_cpu_s']:,} "
+        f"chars per CPU s; ratio {result['ratio_pipeline_to_jieba']}; peak RSS {result['peak_rss_mb']} MB; "
+        f"start-up {result['first_article_s']} s (process start to the first article extracted)"
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

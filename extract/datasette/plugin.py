@@ -1,0 +1,245 @@
+"""The projreg Datasette plugin: CJK search, views, evidence highlighting, charts and review.
+
+Everything is wired through Datasette's own hooks (0.65 line), so the site is
+stock Datasette plus this module. Reads are open to everyone; the review
+actions need an actor with the ``reviewer`` role, which only the sign-in
+route hands out, against the operator's ``PROJREG_REVIEW_PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from urllib.parse import urlencode
+
+import sqlite_utils
+from datasette import hookimpl
+from datasette.utils import tilde_encode
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+from ..registry.schema import EDITABLE_PROJECT_FIELDS
+from .charts import CHARTS, bar_chart_svg
+from .search import jieba_query, refresh_search_index
+from .views import EVIDENCE_TABLES, create_views
+
+PLUGIN = "projreg"
+REVIEW_PERMISSION = "projreg-review"
+PASSWORD_ENV = "PROJREG_REVIEW_PASSWORD"
+DONE = {"accept": "accepted", "reject": "rejected", "edit": "edited"}
+BASE = "/-/projreg"
+QUEUE_LIMIT = 50
+QUEUE_HIDDEN = {"sentence", "article_id"}  # the queue shows the marked sentence instead
+
+
+def registry_database(datasette):
+    """The Datasette database that holds the registry (named in the plugin configuration)."""
+    name = (datasette.plugin_config(PLUGIN) or {}).get("database")
+    return datasette.get_database(name)
+
+
+def record_url(record_id: str) -> str:
+    return f"{BASE}/record?" + urlencode({"id": record_id})
+
+
+def mark_span(sentence: str, start: int | None, length: int) -> Markup:
+    """``sentence`` as HTML with the ``length`` characters at ``start`` in a <mark>."""
+    if start is None or start < 0 or start + length > len(sentence):
+        return Markup(escape(sentence))
+    before, span, after = sentence[:start], sentence[start : start + length], sentence[start + length :]
+    return Markup(f"{escape(before)}<mark>{escape(span)}</mark>{escape(after)}")
+
+
+def _prepare_registry(conn) -> None:
+    """Create the views and bring the search index up to date (runs on the write connection)."""
+    db = sqlite_utils.Database(conn)
+    create_views(db)
+    refresh_search_index(db)
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("jieba_query", 1, jieba_query, deterministic=True)
+
+
+@hookimpl
+def startup(datasette):
+    async def prepare():
+        await registry_database(datasette).execute_write_fn(_prepare_registry, block=True)
+
+    return prepare
+
+
+@hookimpl
+def render_cell(row, value, column, table):
+    if table == "evidence" and column == "sentence" and value:
+        return mark_span(value, row["span_at"], len(row["text"] or ""))
+    if table in ("project_overview", "projects") and column == "name" and value:
+        return Markup(f'<a href="{escape(record_url(row["id"]))}">{escape(value)}</a>')
+    return None
+
+
+@hookimpl
+def permission_allowed(actor, action):
+    if action == REVIEW_PERMISSION:
+        return bool(actor) and actor.get("role") == "reviewer"
+    return None
+
+
+@hookimpl
+def menu_links(datasette, actor):
+    links = [
+        {"href": f"{BASE}/charts", "label": "Charts"},
+        {"href": f"{BASE}/review", "label": "Review queue"},
+    ]
+    if not actor:
+        links.append({"href": f"{BASE}/login", "label": "Sign in to review"})
+    return links
+
+
+@hookimpl
+def table_actions(table):
+    if table in EVIDENCE_TABLES or table in ("project_overview", "evidence"):
+        return [
+            {"href": f"{BASE}/review", "label": "Review queue"},
+            {"href": f"{BASE}/charts", "label": "Charts"},
+        ]
+    return None
+
+
+@hookimpl
+def register_routes():
+    return [
+        (rf"^{BASE}/login$", login),
+        (rf"^{BASE}/charts$", charts),
+        (rf"^{BASE}/review$", review_queue_page),
+        (rf"^{BASE}/record$", record_page),
+    ]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths after sign-in (no open redirect)."""
+    return target if target and target.startswith("/") and not target.startswith("//") else f"{BASE}/review"
+
+
+async def login(request, datasette):
+    """Sign in as a reviewer with the operator's password; sets the signed ``ds_actor`` cookie."""
+    error = None
+    form = await request.post_vars() if request.method == "POST" else {}
+    if request.method == "POST":
+        expected = os.environ.get(PASSWORD_ENV)
+        if not expected:
+            error = f"Sign-in is disabled. Hint: the operator sets {PASSWORD_ENV} before 'projreg serve'."
+        elif hmac.compare_digest(form.get("password", "").encode(), expected.encode()):
+            response = Response.redirect(_safe_next(form.get("next")))
+            actor = {"id": form.get("name") or "reviewer", "role": "reviewer"}
+            response.set_cookie("ds_actor", datasette.sign({"a": actor}, "actor"), httponly=True)
+            return response
+        else:
+            error = "Wrong password."
+    context = {"error": error, "next": form.get("next") or request.args.get("next") or ""}
+    html = await datasette.render_template("projreg_login.html", context, request=request)
+    return Response.html(html, status=403 if error else 200)
+
+
+async def charts(request, datasette):
+    db = registry_database(datasette)
+    drawn = []
+    for chart in CHARTS:
+        rows = [tuple(r) for r in (await db.execute(chart.sql)).rows]
+        drawn.append({"chart": chart, "svg": bar_chart_svg(chart, rows)})
+    html = await datasette.render_template("projreg_charts.html", {"charts": drawn}, request=request)
+    return Response.html(html)
+
+
+def _review():
+    """The review module (issue 5), imported late so the rest of the site works without it."""
+    from ..registry import review
+
+    return review
+
+
+async def review_queue_page(request, datasette):
+    db = registry_database(datasette)
+    limit = int(request.args["limit"]) if request.args.get("limit", "").isdigit() else QUEUE_LIMIT
+    items = await db.execute_fn(lambda conn: _review().review_queue(sqlite_utils.Database(conn), limit))
+    columns = [c for c in dict.fromkeys(key for item in items for key in item) if c not in QUEUE_HIDDEN]
+    context = {"items": items, "columns": columns, "record_url": record_url}
+    html = await datasette.render_template("projreg_review.html", context, request=request)
+    return Response.html(html)
+
+
+def _evidence_id(db: sqlite_utils.Database, record_id: str) -> str:
+    """The mention whose evidence shows a review id: a link shows its project, a company link a mention."""
+    review = _review()
+    if record_id.startswith(review.LINK):
+        return record_id[len(review.LINK) :]
+    if record_id.startswith(review.COMPANY):
+        name = record_id[len(review.COMPANY) :]
+        sql = "select id from organisations where name = ? order by id limit 1"
+        found = db.execute(sql, [name]).fetchone()
+        return found[0] if found else record_id
+    return record_id
+
+
+def _load_record(conn, record_id: str) -> dict | None:
+    """The record with its evidence (from the evidence view), its full row, and its audit trail."""
+    db = sqlite_utils.Database(conn)
+    found = next(db.query("select * from evidence where id = ?", [_evidence_id(db, record_id)]), None)
+    if found is None:
+        return None
+    row = next(db.query(f"select * from [{found['kind']}] where id = ?", [found["id"]]))
+    audit = list(db.query("select * from audit where record = ? order by id desc", [record_id]))
+    return {"evidence": found, "row": row, "audit": audit}
+
+
+async def record_page(request, datasette):
+    """One record, its sentence with the span marked, and accept / reject / edit for reviewers."""
+    db = registry_database(datasette)
+    record_id = request.args.get("id", "")
+    allowed = await datasette.permission_allowed(request.actor, REVIEW_PERMISSION, default=False)
+    message, status = request.args.get("done"), 200
+    if request.method == "POST":
+        if not allowed:
+            return Response.html("Reviewing needs a signed-in reviewer.", status=403)
+        form = await request.post_vars()
+        message, status = await _apply_action(db, record_id, form, request.actor)
+        if status == 200:
+            return Response.redirect(record_url(record_id) + "&" + urlencode({"done": message}))
+    record = await db.execute_fn(lambda conn: _load_record(conn, record_id))
+    if record is None:
+        return Response.html(f"No record {escape(record_id)}", status=404)
+    evidence = record["evidence"]
+    context = {
+        "record_id": record_id,
+        "record": record,
+        "sentence": mark_span(evidence["sentence"] or "", evidence["span_at"], len(evidence["text"] or "")),
+        "allowed": allowed,
+        "message": message,
+        "failed": status != 200,
+        "fields": [c for c in record["row"] if c not in ("id", "article_id", "start", "end", "sentence")],
+        "editable": list(EDITABLE_PROJECT_FIELDS),
+        "article_url": datasette.urls.row(db.name, "articles", tilde_encode(evidence["article_id"])),
+        "login_url": f"{BASE}/login?" + urlencode({"next": record_url(record_id)}),
+    }
+    html = await datasette.render_template("projreg_record.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+async def _apply_action(db, record_id: str, form: dict, actor: dict) -> tuple[str, int]:
+    """Run one review action on the write connection; (message, HTTP status)."""
+    action = form.get("action")
+    if action not in DONE:
+        return f"unknown action {action!r}", 400
+    review = _review()
+    note = form.get("note") or None
+    args = (record_id, form.get("field", ""), form.get("value", "")) if action == "edit" else (record_id,)
+
+    def run(conn) -> None:
+        getattr(review, action)(sqlite_utils.Database(conn), *args, actor=actor["id"], note=note)
+
+    try:
+        await db.execute_write_fn(run, block=True)
+    except review.ReviewError as exc:
+        return str(exc), 400
+    return DONE[action], 200

@@ -1,0 +1,97 @@
+"""SQL views for people browsing the registry, created (or brought up to date) at serve time.
+
+Views, not tables: they always show what the registry holds now. They are
+plain SQL (no functions of ours), so ``sqlite3`` and other tools can read
+them too. The project views read the per-article ``projects`` table and, where
+cross-article linking has run, count a project's articles over its canonical
+record (``project_links``); the timeline view comes with the linking migration.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from ..registry.schema import MENTION_TABLES, PROJECT_CHILDREN
+
+YI = 100_000_000  # yuan in one 亿
+
+#: The mention tables shown in the evidence view, with the kind label they get there.
+EVIDENCE_TABLES = ["projects", *MENTION_TABLES, *PROJECT_CHILDREN]
+
+_PROJECT_OVERVIEW = f"""
+select p.id, p.name, p.stage, p.investment_yuan,
+  round(p.investment_yuan * 1.0 / {YI}, 2) as investment_yi,
+  p.place, p.companies,
+  json_extract(p.signed_on, '$.start_date') as signed_on,
+  json_extract(p.started_on, '$.start_date') as started_on,
+  json_extract(p.expected_operation, '$.start_date') as expected_operation,
+  p.article_id, a.title, a.date, substr(a.date, 1, 4) as year,
+  l.canonical_id,
+  coalesce(c.articles, (select count(distinct q.article_id) from projects q where q.name = p.name))
+    as articles
+from projects p join articles a on a.id = p.article_id
+left join project_links l on l.project_id = p.id
+left join canonical_projects c on c.id = l.canonical_id
+"""
+
+_COMPANY_PROJECTS = """
+select c.value as company, p.name as project, p.stage, p.investment_yuan, p.place,
+  p.article_id, a.date, p.id as project_id
+from projects p join json_each(p.companies) c join articles a on a.id = p.article_id
+where p.companies is not null and json_valid(p.companies)
+"""
+
+_MONEY_BY_ROLE = f"""
+select coalesce(role, '(none)') as role, count(*) as mentions, count(distinct article_id) as articles,
+  round(sum(yuan) * 1.0 / {YI}, 2) as total_yi, round(max(yuan) * 1.0 / {YI}, 2) as largest_yi
+from money group by role order by sum(yuan) desc
+"""
+
+_INDICATOR_LIST = """
+select i.metric, i.value, i.unit, i.region, i.period, i.text, i.sentence, i.article_id, a.date, i.id
+from indicators i join articles a on a.id = i.article_id
+"""
+
+
+def _evidence_sql() -> str:
+    """Every extracted span with its sentence, and where the span sits in that sentence (``span_at``).
+
+    The sentence start is found in the article text at or after
+    ``end - length(sentence)``, the earliest place a sentence holding the span can begin;
+    where the sentence is not verbatim in the text (layout repaired), the span text is looked up in it.
+    """
+    parts = [
+        f"select '{table}' as kind, id, article_id, start, \"end\", text, sentence from [{table}]"
+        for table in EVIDENCE_TABLES
+    ]
+    base = 'max(0, e."end" - length(e.sentence))'
+    found = f"instr(substr(a.text, {base} + 1), e.sentence)"
+    return f"""
+select e.kind, e.id, e.article_id, a.title, a.date, e.start, e."end", e.text, e.sentence,
+  case when {found} > 0 then e.start - ({base} + {found} - 1)
+    else instr(e.sentence, e.text) - 1 end as span_at
+from ({" union all ".join(parts)}) e
+join articles a on a.id = e.article_id
+"""
+
+
+def view_sql() -> dict[str, str]:
+    """View name → its SELECT."""
+    return {
+        "project_overview": _PROJECT_OVERVIEW,
+        "company_projects": _COMPANY_PROJECTS,
+        "money_by_role": _MONEY_BY_ROLE,
+        "indicator_list": _INDICATOR_LIST,
+        "evidence": _evidence_sql(),
+    }
+
+
+def create_views(db: sqlite_utils.Database) -> None:
+    """Create the views, replacing any whose SQL differs (an older projreg): idempotent, and upgrades."""
+    existing = dict(db.execute("select name, sql from sqlite_master where type = 'view'").fetchall())
+    for name, sql in view_sql().items():
+        statement = f"CREATE VIEW [{name}] AS {sql}"
+        if existing.get(name) != statement:
+            with db.atomic():
+                db.execute(f"DROP VIEW IF EXISTS [{name}]")
+                db.execute(statement)

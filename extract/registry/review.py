@@ -1,0 +1,275 @@
+"""Human review of the registry: a queue of what needs a look, and decisions that stick.
+
+Every decision is stored in ``decisions`` under a key that survives
+re-extraction (article id + normalised name for a project record, the root
+record's key for a canonical project, the name for a company) and is
+re-applied by :func:`~extract.registry.linking.link_registry` after every
+batch, so re-ingesting never undoes a reviewer's work. Every action also
+lands in ``audit`` (who, when, what, old and new value).
+
+Record ids: a project record's id (``article:start-end``), ``link:<project
+id>`` for its link to a canonical project, ``company:<name>`` for a company
+name's link, ``cp_…``/``cc_…`` for canonical projects and companies.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+
+import sqlite_utils
+
+from ..models import Stage
+from .linking import link_registry
+from .schema import EDITABLE_PROJECT_FIELDS
+from .store import now
+
+LINK = "link:"
+COMPANY = "company:"
+QUEUED_METHODS = ("core", "alias", "exact", "prefix", "refers_to")
+"""Link methods a reviewer may want to check (singletons and reviewer merges are not queued)."""
+
+
+class ReviewError(ValueError):
+    """A review action that cannot be done: unknown id, bad field or value."""
+
+
+# --------------------------------------------------------------------------- queue
+
+
+def review_queue(db: sqlite_utils.Database, limit: int = 50) -> list[dict]:
+    """What needs a look, least confident first: unreviewed project records, project and company links."""
+    items = [*_project_items(db), *_project_link_items(db), *_company_link_items(db)]
+    items.sort(key=lambda item: (item["confidence"], item["kind"], item["id"]))
+    return items[:limit]
+
+
+def mark_span(sentence: str | None, text: str) -> str:
+    """The sentence with the span's text marked 【…】 (the text itself where the sentence lacks it)."""
+    if not sentence or text not in sentence:
+        return f"【{text}】"
+    return sentence.replace(text, f"【{text}】", 1)
+
+
+def _item(id_: str, kind: str, label: str, confidence: float, row: dict) -> dict:
+    return {
+        "id": id_,
+        "kind": kind,
+        "label": label,
+        "confidence": confidence,
+        "article_id": row["article_id"],
+        "sentence": row["sentence"],
+        "marked": mark_span(row["sentence"], row["text"]),
+    }
+
+
+def _project_items(db: sqlite_utils.Database) -> list[dict]:
+    sql = "select * from projects where review_status is null"
+    return [_item(r["id"], "project", r["name"], r["confidence"] or 0.0, r) for r in db.query(sql)]
+
+
+def _project_link_items(db: sqlite_utils.Database) -> list[dict]:
+    sql = f"""select p.*, l.confidence as link_confidence, l.method, c.name as canonical_name, c.id as cid
+        from project_links l join projects p on p.id = l.project_id
+        join canonical_projects c on c.id = l.canonical_id
+        where l.status is null and l.method in {QUEUED_METHODS}"""
+    return [
+        _item(
+            LINK + r["id"],
+            "project_link",
+            f"{r['name']} → {r['canonical_name']} [{r['cid']}] ({r['method']})",
+            r["link_confidence"],
+            r,
+        )
+        for r in db.query(sql)
+    ]
+
+
+def _company_link_items(db: sqlite_utils.Database) -> list[dict]:
+    sql = f"""select l.name, l.confidence, l.method, c.name as canonical_name, c.id as cid,
+        (select json_object('article_id', article_id, 'sentence', sentence, 'text', text)
+         from organisations o where o.name = l.name and kind = 'company'
+         order by article_id, start limit 1) as first
+        from company_links l join canonical_companies c on c.id = l.canonical_id
+        where l.status is null and l.method in {QUEUED_METHODS}"""
+    items = []
+    for r in db.query(sql):
+        first = (
+            json.loads(r["first"])
+            if r["first"]
+            else {"article_id": None, "sentence": None, "text": r["name"]}
+        )
+        label = f"{r['name']} → {r['canonical_name']} [{r['cid']}] ({r['method']})"
+        items.append(_item(COMPANY + r["name"], "company_link", label, r["confidence"], first))
+    return items
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def accept(db: sqlite_utils.Database, record_id: str, actor: str, note: str | None = None) -> None:
+    """Confirm a project record, a project's link to its canonical record, or a company name's link."""
+    kind, row = _resolve(db, record_id)
+    if kind == "project":
+        _decide(db, "project", row["review_key"], "accept", actor, note, record_id)
+    elif kind == "project_link":
+        anchor = _project_anchor(db, row)
+        _decide(db, "project_link", row["review_key"], "accept", actor, note, record_id, value=anchor)
+    elif kind == "company_link":
+        anchor = _company_anchor(db, row)
+        _decide(db, "company", row["name"], "accept", actor, note, record_id, value=anchor)
+    else:
+        raise ReviewError(f"{record_id} is a canonical record: accept its project records or links instead")
+
+
+def reject(db: sqlite_utils.Database, record_id: str, actor: str, note: str | None = None) -> None:
+    """Reject a project record (it leaves the registry for good) or a link (the record stands alone)."""
+    kind, row = _resolve(db, record_id)
+    if kind == "project":
+        _decide(db, "project", row["review_key"], "reject", actor, note, record_id, old=row["name"])
+    elif kind == "project_link":
+        _decide(
+            db, "project_link", row["review_key"], "reject", actor, note, record_id, old=row["canonical_id"]
+        )
+    elif kind == "company_link":
+        _decide(db, "company", row["name"], "reject", actor, note, record_id, old=row["canonical_id"])
+    else:
+        raise ReviewError(f"{record_id} is a canonical record: split or reject its members instead")
+
+
+def edit(
+    db: sqlite_utils.Database, record_id: str, field: str, value: str, actor: str, note: str | None = None
+) -> None:
+    """Set one field of a project record; the value outlives re-ingest of its article."""
+    kind, row = _resolve(db, record_id)
+    if kind != "project":
+        raise ReviewError(f"{record_id} is a {kind}: only project records can be edited")
+    if field not in EDITABLE_PROJECT_FIELDS:
+        raise ReviewError(
+            f"cannot edit field {field!r}: editable fields are {', '.join(EDITABLE_PROJECT_FIELDS)}"
+        )
+    _check_value(field, value)
+    old = None if row[field] is None else str(row[field])
+    _decide(
+        db, "project", row["review_key"], "edit", actor, note, record_id, field=field, value=value, old=old
+    )
+
+
+def merge(
+    db: sqlite_utils.Database, canonical_a: str, canonical_b: str, actor: str, note: str | None = None
+) -> str:
+    """Join two canonical projects (or two canonical companies); returns the surviving canonical id."""
+    kind_a, a = _resolve(db, canonical_a)
+    kind_b, b = _resolve(db, canonical_b)
+    if kind_a != kind_b or kind_a not in ("canonical_project", "canonical_company"):
+        raise ReviewError(
+            f"merge needs two canonical projects (cp_…) or two canonical companies (cc_…), "
+            f"not {kind_a} and {kind_b}"
+        )
+    if canonical_a == canonical_b:
+        raise ReviewError(f"{canonical_a} cannot be merged with itself")
+    record = f"{canonical_a}+{canonical_b}"
+    if kind_a == "canonical_project":
+        _decide(db, "project_link", a["root_key"], "merge", actor, note, record, value=b["root_key"])
+        return _canonical_of_key(db, a["root_key"])
+    _decide(db, "company", a["name"], "merge", actor, note, record, value=b["name"])
+    return _canonical_of_company(db, a["name"])
+
+
+def split(db: sqlite_utils.Database, project_id: str, actor: str, note: str | None = None) -> str:
+    """Detach a project record from its canonical project into a new one; returns the new canonical id."""
+    kind, row = _resolve(db, project_id)
+    if kind != "project":
+        raise ReviewError(f"{project_id} is a {kind}: split takes a project record id")
+    old = _canonical_of_key(db, row["review_key"])
+    _decide(db, "project_link", row["review_key"], "split", actor, note, project_id, old=old)
+    return _canonical_of_key(db, row["review_key"])
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _resolve(db: sqlite_utils.Database, record_id: str) -> tuple[str, dict]:
+    """The kind of record an id names and its row (a project row joined to its link for ``link:``)."""
+    if record_id.startswith(LINK):
+        sql = """select p.*, l.canonical_id from projects p
+            join project_links l on l.project_id = p.id where p.id = ?"""
+        return "project_link", _one(db, sql, record_id[len(LINK) :], record_id)
+    if record_id.startswith(COMPANY):
+        return "company_link", _one(
+            db, "select * from company_links where name = ?", record_id[len(COMPANY) :], record_id
+        )
+    if record_id.startswith("cp_"):
+        return "canonical_project", _one(
+            db, "select * from canonical_projects where id = ?", record_id, record_id
+        )
+    if record_id.startswith("cc_"):
+        return "canonical_company", _one(
+            db, "select * from canonical_companies where id = ?", record_id, record_id
+        )
+    return "project", _one(db, "select * from projects where id = ?", record_id, record_id)
+
+
+def _one(db: sqlite_utils.Database, sql: str, param: str, record_id: str) -> dict:
+    rows = list(db.query(sql, [param]))
+    if not rows:
+        raise ReviewError(f"no record {record_id!r}. Hint: 'projreg review' lists the ids to review.")
+    return rows[0]
+
+
+def _check_value(field: str, value: str) -> None:
+    if EDITABLE_PROJECT_FIELDS[field] is int:
+        try:
+            int(value)
+        except ValueError:
+            raise ReviewError(f"{field} takes a whole number of yuan, not {value!r}") from None
+    stages = typing.get_args(Stage)
+    if field == "stage" and value not in stages:
+        raise ReviewError(f"stage must be one of {', '.join(stages)}, not {value!r}")
+
+
+def _project_anchor(db: sqlite_utils.Database, row: dict) -> str:
+    """Another member of the project's canonical record, whose key the accepted link is pinned to."""
+    sql = """select p.review_key from project_links l join projects p on p.id = l.project_id
+        where l.canonical_id = ? and p.review_key != ? order by p.review_key limit 1"""
+    other = db.execute(sql, [row["canonical_id"], row["review_key"]]).fetchone()
+    return other[0] if other else None
+
+
+def _company_anchor(db: sqlite_utils.Database, row: dict) -> str | None:
+    sql = "select name from company_links where canonical_id = ? and name != ? order by name limit 1"
+    other = db.execute(sql, [row["canonical_id"], row["name"]]).fetchone()
+    return other[0] if other else None
+
+
+def _canonical_of_key(db: sqlite_utils.Database, key: str) -> str:
+    sql = """select l.canonical_id from project_links l
+        join projects p on p.id = l.project_id where p.review_key = ?"""
+    return db.execute(sql, [key]).fetchone()[0]
+
+
+def _canonical_of_company(db: sqlite_utils.Database, name: str) -> str:
+    return db.execute("select canonical_id from company_links where name = ?", [name]).fetchone()[0]
+
+
+def _decide(
+    db: sqlite_utils.Database,
+    kind: str,
+    key: str,
+    action: str,
+    actor: str,
+    note: str | None,
+    record: str,
+    *,
+    field: str | None = None,
+    value: str | None = None,
+    old: str | None = None,
+) -> None:
+    """Store a decision and its audit row, then relink so the registry shows it at once."""
+    at = now()
+    with db.atomic():
+        decision = {"kind": kind, "key": key, "action": action, "field": field, "value": value}
+        db["decisions"].insert({**decision, "actor": actor, "at": at, "note": note})
+        audit = {"action": action, "record": record, "field": field, "old_value": old, "new_value": value}
+        db["audit"].insert({"at": at, "actor": actor, **audit, "note": note})
+        link_registry(db)

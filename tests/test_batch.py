@@ -1,0 +1,118 @@
+"""Batch runs at scale: the same registry whatever the number of workers, and a killed run resumed."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, corpus_articles
+
+from extract import batch
+from extract.batch import ingest
+from extract.cli import main
+
+#: Columns that say by which run a row was written, not what it holds (so do ``*_at`` timestamps).
+RUN_COLUMNS = {"run_id", "at"}
+#: Tables compared between registries: every content table (``runs`` is the log of runs).
+SKIPPED_TABLES = {"runs", "_sqlite_migrations"}
+
+
+def write_batch(folder: Path, count: int, junk: bool = True) -> Path:
+    """``count`` corpus articles as one JSONL file, with one broken line in the middle."""
+    articles = list(corpus_articles().values())[:count]
+    lines = [json.dumps(a, ensure_ascii=False) for a in articles]
+    if junk:
+        lines.insert(count // 2, '{"id": "broken", ')
+    path = folder / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def content(db_path: Path) -> dict[str, list[tuple]]:
+    """Every content table as sorted rows, without timestamps and run ids (failures also without ids)."""
+    with sqlite3.connect(db_path) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute("select name from sqlite_master where type = 'table'")
+            if r[0] not in SKIPPED_TABLES and not r[0].startswith("sqlite_")
+        ]
+        out = {}
+        for table in tables:
+            cursor = conn.execute(f"select * from [{table}]")
+            names = [d[0] for d in cursor.description]
+            keep = [i for i, n in enumerate(names) if not volatile(table, n)]
+            rows = {tuple(row[i] for i in keep) for row in cursor.fetchall()}
+            out[table] = sorted(rows, key=repr)
+        return out
+
+
+def volatile(table: str, column: str) -> bool:
+    """Timestamps, run ids, and the row ids of failures (one per run that met the input)."""
+    return column in RUN_COLUMNS or column.endswith("_at") or (table, column) == ("failures", "id")
+
+
+def runs(db_path: Path) -> list[tuple]:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("select status, articles_new, articles_failed, workers from runs").fetchall()
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_two_workers_write_the_same_registry_as_one(tmp_path):
+    source = write_batch(tmp_path, 24)
+    one = ingest([source], tmp_path / "one.db", workers=1)
+    two = ingest([source], tmp_path / "two.db", workers=2)
+    assert (one.new, one.failed) == (two.new, two.failed) == (24, 1)
+    assert one.records == two.records and one.records["money"] > 0
+    assert two.workers == 2
+    assert content(tmp_path / "one.db") == content(tmp_path / "two.db")
+    stored = runs(tmp_path / "two.db")
+    assert stored == [("finished", 24, 1, 2)]
+
+
+def test_a_small_batch_is_extracted_in_process():
+    assert batch._pool_size(8, 3) == 1
+    assert batch._pool_size(2, 1000) == 2
+    assert batch._pool_size(4, None) == 4
+
+
+def committed(db_path: Path) -> int:
+    try:
+        with sqlite3.connect(db_path, timeout=1) as conn:
+            return conn.execute("select count(*) from articles").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_a_killed_run_run_again_ends_as_an_uninterrupted_run(tmp_path):
+    source = write_batch(tmp_path, 60)
+    killed = tmp_path / "killed.db"
+    code = "import sys; from extract import batch; batch.BATCH_SIZE = 5; from extract.cli import main; main()"
+    args = [sys.executable, "-c", code, "ingest", str(source), "--db", str(killed), "--workers", "2"]
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while committed(killed) < 10 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert process.poll() is None, "the run ended before it could be killed"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait()
+    done = committed(killed)
+    assert 10 <= done < 60
+    assert runs(killed)[0][0] == "running"
+    again = CliRunner().invoke(main, args[3:])
+    assert f"{60 - done} new, 0 changed, {done} unchanged" in again.output
+    assert "1 earlier run(s) had been killed" in again.output
+    assert [r[0] for r in runs(killed)] == ["interrupted", "finished"]
+    ingest([source], tmp_path / "whole.db", workers=1)
+    assert content(killed) == content(tmp_path / "whole.db")

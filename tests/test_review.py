@@ -1,0 +1,184 @@
+"""Issue 5: review from the command line and the library; human decisions outlive re-ingest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_linking import BUILDING_2025, METHANOL_CORE, SIGNED_2023, copy_registry, seed_copy
+
+from extract.batch import ingest
+from extract.cli import main
+from extract.export import export_records
+from extract.registry import open_registry
+from extract.registry.review import ReviewError, accept, edit, merge, reject, review_queue, split
+
+WIND = "双辽市绿电产业示范园区15万千瓦风电项目"
+STRAW = "秸秆资源利用项目"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("seeded")
+    ingest([seed_copy(base / "in", SIGNED_2023, BUILDING_2025)], base / "r.db")
+    return base / "r.db"
+
+
+@pytest.fixture
+def registry(seeded, tmp_path) -> Path:
+    path = tmp_path / "r.db"
+    copy_registry(seeded, path)
+    return path
+
+
+def project_id(db, name: str) -> str:
+    return db.execute("select id from projects where name = ?", [name]).fetchone()[0]
+
+
+def correct_article(folder: Path) -> None:
+    """A corrected 2025 article: a line added on top, so every span shifts."""
+    path = folder / f"{BUILDING_2025}.txt"
+    path.write_text("（本文有更正）\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def exported(db, name: str) -> list[dict]:
+    return [p for record in export_records(db) for p in record["projects"] if p["name"] == name]
+
+
+def test_queue_lists_least_confident_first_with_the_span_marked(registry):
+    queue = review_queue(open_registry(registry), limit=500)
+    assert [q["confidence"] for q in queue] == sorted(q["confidence"] for q in queue)
+    kinds = {q["kind"] for q in queue}
+    assert {"project", "project_link", "company_link"} <= kinds
+    link = next(
+        q for q in queue if q["id"].startswith(f"link:{BUILDING_2025}") and METHANOL_CORE in q["label"]
+    )
+    assert link["kind"] == "project_link" and "【吉电股份风光制绿氢生物质耦合绿色甲醇】" in link["marked"]
+    assert len(review_queue(open_registry(registry), limit=3)) == 3
+
+
+def test_edit_survives_a_corrected_article(registry, tmp_path):
+    db = open_registry(registry)
+    pid = project_id(db, WIND)
+    edit(db, pid, "investment_yuan", "760000000", "ana", note="checked with the county")
+    edit(db, pid, "stage", "operational", "ana")
+    folder = seed_copy(tmp_path / "in", SIGNED_2023, BUILDING_2025)
+    correct_article(folder)
+    summary = ingest([folder], registry)
+    assert summary.changed == 1
+    db = open_registry(registry)
+    row = db.execute(
+        "select id, investment_yuan, stage, review_status from projects where name = ?", [WIND]
+    ).fetchone()
+    assert row[0] != pid  # the span moved
+    assert row[1:] == (760_000_000, "operational", "edited")
+    [project] = exported(db, WIND)
+    assert project["investment_yuan"] == 760_000_000 and project["canonical_id"].startswith("cp_")
+    audit = list(db.query("select * from audit where record = ? order by id", [pid]))
+    assert [(a["actor"], a["field"], a["old_value"], a["new_value"]) for a in audit] == [
+        ("ana", "investment_yuan", "752000000", "760000000"),
+        ("ana", "stage", "under_construction", "operational"),
+    ]
+    assert audit[0]["note"] == "checked with the county"
+
+
+def test_rejected_project_never_comes_back(registry, tmp_path):
+    db = open_registry(registry)
+    reject(db, project_id(db, STRAW), "ana", note="a programme, not a project")
+    assert not exported(db, STRAW)
+    folder = seed_copy(tmp_path / "in", SIGNED_2023, BUILDING_2025)
+    (folder / f"{SIGNED_2023}.txt").write_text(
+        (folder / f"{SIGNED_2023}.txt").read_text(encoding="utf-8") + "\n（完）\n", encoding="utf-8"
+    )
+    assert ingest([folder], registry).changed == 1
+    db = open_registry(registry)
+    assert db.execute("select count(*) from projects where name = ?", [STRAW]).fetchone()[0] == 0
+    assert not exported(db, STRAW)
+    assert all(q["label"] != STRAW for q in review_queue(db, limit=500))
+
+
+def test_split_then_merge_and_their_audit(registry):
+    db = open_registry(registry)
+    old = db.execute(
+        "select project_id, canonical_id from project_links where project_id like ?",
+        [f"{BUILDING_2025}:417-%"],
+    ).fetchone()
+    pid, cid = old
+    new = split(db, pid, "ana", note="different phase")
+    assert new != cid
+    assert db["canonical_projects"].get(cid)["members"] == 1
+    assert (
+        db.execute("select canonical_id from project_links where project_id = ?", [pid]).fetchone()[0] == new
+    )
+    survivor = merge(db, cid, new, "bo")
+    assert survivor == cid and db["canonical_projects"].get(cid)["members"] == 2
+    link = db["project_links"].get(pid)
+    assert link["canonical_id"] == cid
+    actions = [(a["action"], a["actor"], a["record"]) for a in db.query("select * from audit order by id")]
+    assert actions == [("split", "ana", pid), ("merge", "bo", f"{cid}+{new}")]
+
+
+def test_splitting_the_earliest_member_gives_it_a_new_id(registry):
+    db = open_registry(registry)
+    pid = db.execute("select id from projects where name like ?", [f"梨树{METHANOL_CORE}%"]).fetchone()[0]
+    cid = db["project_links"].get(pid)["canonical_id"]
+    new = split(db, pid, "ana")
+    assert new != cid and db["canonical_projects"].get(new)["members"] == 1
+    assert db["canonical_projects"].get(new)["name"].startswith("梨树")
+    rest = [
+        r
+        for r in db.query("select * from canonical_projects")
+        if METHANOL_CORE in r["name"] and r["id"] != new
+    ]
+    assert [r["name"] for r in rest] == [f"吉电股份{METHANOL_CORE}"]
+
+
+def test_accepted_link_leaves_the_queue_and_holds(registry):
+    db = open_registry(registry)
+    pid = db.execute("select id from projects where name like ?", [f"吉电股份{METHANOL_CORE}%"]).fetchone()[0]
+    accept(db, f"link:{pid}", "ana")
+    link = db["project_links"].get(pid)
+    assert (link["status"], link["confidence"]) == ("accepted", 1.0)
+    assert all(q["id"] != f"link:{pid}" for q in review_queue(db, limit=500))
+
+
+def test_bad_requests_raise_one_clear_error(registry):
+    db = open_registry(registry)
+    pid = project_id(db, WIND)
+    with pytest.raises(ReviewError, match="no record"):
+        accept(db, "nope:1-2", "ana")
+    with pytest.raises(ReviewError, match="editable fields"):
+        edit(db, pid, "colour", "red", "ana")
+    with pytest.raises(ReviewError, match="stage must be one of"):
+        edit(db, pid, "stage", "finished", "ana")
+    with pytest.raises(ReviewError, match="whole number"):
+        edit(db, pid, "investment_yuan", "7.5亿", "ana")
+    with pytest.raises(ReviewError, match="two canonical"):
+        merge(db, pid, pid, "ana")
+    assert db["audit"].count == 0
+
+
+def test_cli_review_commands(registry):
+    runner = CliRunner()
+    db_args = ["review", "--db", str(registry)]
+    listed = runner.invoke(main, [*db_args, "--limit", "5"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.count("【") == 5
+    pid = project_id(open_registry(registry), WIND)
+    result = runner.invoke(main, [*db_args, "edit", pid, "place", "双辽市", "--actor", "cy", "--note", "n"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, [*db_args, "accept", pid], env={"USER": "dee"})
+    assert result.exit_code == 0, result.output
+    cid = open_registry(registry)["project_links"].get(pid)["canonical_id"]
+    other = open_registry(registry)["project_links"].get(project_id(open_registry(registry), STRAW))[
+        "canonical_id"
+    ]
+    result = runner.invoke(main, [*db_args, "merge", cid, other])
+    assert result.exit_code == 0 and result.output.strip().startswith("cp_")
+    result = runner.invoke(main, [*db_args, "split", pid])
+    assert result.exit_code == 0 and result.output.strip().startswith("cp_")
+    bad = runner.invoke(main, [*db_args, "reject", "nope"])
+    assert bad.exit_code == 1 and "Error: no record 'nope'" in bad.output
+    actors = [a["actor"] for a in open_registry(registry).query("select actor from audit order by id")]
+    assert actors[:2] == ["cy", "dee"] and len(actors) == 4

@@ -1,0 +1,280 @@
+"""The Datasette site through Datasette's own test client: pages, JSON, CJK search, review permissions.
+
+The registry is written row by row from a seed article (no extraction run),
+so these tests stay fast and test the site, not the extractors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+from conftest import CORPUS
+
+from extract.cli import main
+from extract.datasette import build_site, jieba_query, refresh_search_index
+from extract.datasette.plugin import PASSWORD_ENV, record_url
+from extract.datasette.views import create_views
+from extract.registry import open_registry
+from extract.registry.linking import link_registry
+
+SEED = "003_a2ea863acaabccfd"
+PROJECT = "双辽市绿电产业示范园区15万千瓦风电项目"
+AMOUNT = "7.52亿元"
+PASSWORD = "correct horse"
+SECRET = "test-secret"
+
+
+def _mention(text: str, needle: str, row_id_prefix: str = SEED) -> dict:
+    """Evidence columns of ``needle``'s first occurrence in ``text``, with its sentence."""
+    start = text.index(needle)
+    end = start + len(needle)
+    s_start = max(text.rfind(ch, 0, start) for ch in "。；\n") + 1
+    s_end = min(i for i in (text.find(ch, end) for ch in "。；\n") if i >= 0) + 1
+    return {
+        "id": f"{row_id_prefix}:{start}-{end}",
+        "article_id": SEED,
+        "start": start,
+        "end": end,
+        "text": needle,
+        "sentence": text[s_start:s_end].strip(),
+    }
+
+
+def build_seed_registry(path: Path) -> None:
+    """One seed article, one project and its money mention, linked (test_browser uses it too)."""
+    text = (CORPUS / f"{SEED}.txt").read_text(encoding="utf-8")
+    db = open_registry(path)
+    db["articles"].insert(
+        {"id": SEED, "title": "四平市全面推进重点项目建设记事", "date": "2025-08-15", "text": text}
+        | {"content_hash": "h1", "clean_text": text}
+    )
+    project = _mention(text, PROJECT)
+    db["projects"].insert(
+        project
+        | {"name": PROJECT, "investment_yuan": 752_000_000, "stage": "under_construction", "place": "双辽市"}
+    )
+    db["money"].insert(_mention(text, AMOUNT) | {"yuan": 752_000_000, "role": "total_investment"})
+    link_registry(db)
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("site") / "registry.db"
+    build_seed_registry(path)
+    return path
+
+
+@pytest.fixture
+def writable(registry: Path, tmp_path: Path) -> Path:
+    """A private copy of the registry, for tests that write."""
+    path = tmp_path / "registry.db"
+    shutil.copy(registry, path)
+    return path
+
+
+def run(scenario):
+    return asyncio.run(scenario())
+
+
+def project_id(path: Path) -> str:
+    return sqlite_utils.Database(path).execute("select id from projects").fetchone()[0]
+
+
+def test_pages_and_metadata(registry: Path):
+    async def scenario():
+        ds = build_site(registry, secret=SECRET)
+        index = await ds.client.get("/")
+        table = await ds.client.get("/registry/project_overview")
+        money = await ds.client.get("/registry/money.json?_shape=array")
+        return index, table, money.json()
+
+    index, table, money = run(scenario)
+    assert index.status_code == 200 and "investment projects in Chinese press reports" in index.text
+    assert table.status_code == 200 and "Investment (亿元, 100 million yuan)" in table.text
+    assert f'<a href="{record_url(project_id(registry))}">'.replace("&", "&amp;") in table.text
+    assert [m["yuan"] for m in money] == [752_000_000]
+
+
+def test_project_overview_json(registry: Path):
+    async def scenario():
+        ds = build_site(registry, secret=SECRET)
+        return (await ds.client.get("/registry/project_overview.json?_shape=array")).json()
+
+    [row] = run(scenario)
+    assert (row["name"], row["investment_yi"], row["year"], row["articles"]) == (PROJECT, 7.52, "2025", 1)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"), [("风电", True), ("投资", True), ("风电项目", True), ("核电", False)]
+)
+def test_search_finds_two_character_words_and_phrases(registry: Path, query: str, found: bool):
+    async def scenario():
+        ds = build_site(registry, secret=SECRET)
+        return (await ds.client.get("/registry/search.json", params={"q": query, "_shape": "array"})).json()
+
+    rows = run(scenario)
+    assert bool(rows) is found
+    assert all(row["article_id"] == SEED and query in row["sentence"] for row in rows)
+
+
+def test_jieba_query_quotes_user_input():
+    assert jieba_query("风电项目") == '"风电" "项目"'
+    assert jieba_query('风电" OR x') == '"风电" "OR" "x"'
+    assert jieba_query("  ") == '""'
+
+
+def test_search_index_follows_content_hash(writable: Path):
+    db = sqlite_utils.Database(writable)
+    assert refresh_search_index(db) == 1
+    assert refresh_search_index(db) == 0
+    db["articles"].update(SEED, {"text": "新建光伏电站一座。", "content_hash": "h2"})
+    assert refresh_search_index(db) == 1
+    match = "select count(*) from search_sentences where search_sentences match ?"
+    assert db.execute(match, [jieba_query("光伏")]).fetchone()[0] == 1
+    assert db.execute(match, [jieba_query("风电")]).fetchone()[0] == 0
+
+
+def test_canned_queries(registry: Path):
+    async def scenario():
+        ds = build_site(registry, secret=SECRET)
+        above = [
+            (
+                await ds.client.get("/registry/projects_above.json", params={"yi": yi, "_shape": "array"})
+            ).json()
+            for yi in (5, 10)
+        ]
+        by_place = await ds.client.get("/registry/by_place_and_year.json?_shape=array&place=双辽&year=")
+        signed = await ds.client.get("/registry/signed_not_started.json?_shape=array")
+        return above, by_place.json(), signed.json()
+
+    (five, ten), by_place, signed = run(scenario)
+    assert [r["name"] for r in five] == [PROJECT] and ten == []
+    assert by_place == [{"place": "双辽市", "year": "2025", "projects": 1, "investment_yi": 7.52}]
+    assert signed == []  # the only project is under construction
+
+
+def test_evidence_view_marks_the_span(registry: Path):
+    async def scenario():
+        ds = build_site(registry, secret=SECRET)
+        return await ds.client.get("/registry/evidence?kind=money")
+
+    page = run(scenario)
+    assert f"<mark>{AMOUNT}</mark>" in page.text
+
+
+def test_charts_are_inline_svg(registry: Path):
+    async def scenario():
+        ds = build_site(registry, secret=SECRET)
+        return await ds.client.get("/-/projreg/charts")
+
+    page = run(scenario)
+    assert page.status_code == 200
+    assert (
+        page.text.count('class="projreg-chart"') == 3 and "双辽市" in page.text and "7.52 亿元" in page.text
+    )
+    assert '<script src="http' not in page.text
+
+
+def _cookie(response, name: str) -> str:
+    header = "; ".join(response.headers.get_list("set-cookie"))
+    return re.search(rf"{name}=([^;]+)", header).group(1)
+
+
+async def sign_in_and_open(ds, record: str, login_form: dict) -> tuple:
+    """Sign in, open the record page as that actor: (login response, page, cookie headers, CSRF token)."""
+    login = await ds.client.post("/-/projreg/login", data={"password": PASSWORD, **login_form})
+    actor = f"ds_actor={_cookie(login, 'ds_actor')}"
+    page = await ds.client.get(record_url(record), headers={"cookie": actor})
+    token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+    headers = {"cookie": f"{actor}; ds_csrftoken={_cookie(page, 'ds_csrftoken')}"}
+    return login, page, headers, token
+
+
+def test_anonymous_cannot_review(writable: Path):
+    record = project_id(writable)
+
+    async def scenario():
+        ds = build_site(writable, secret=SECRET)
+        page = await ds.client.get(record_url(record))
+        post = await ds.client.post(record_url(record), data={"action": "accept"})
+        return page, post
+
+    page, post = run(scenario)
+    assert page.status_code == 200 and "Sign in" in page.text and 'value="accept"' not in page.text
+    assert post.status_code == 403
+    assert sqlite_utils.Database(writable)["audit"].count == 0
+
+
+def test_wrong_password_is_refused(writable: Path, monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+
+    async def scenario():
+        ds = build_site(writable, secret=SECRET)
+        return await ds.client.post("/-/projreg/login", data={"password": "guess"})
+
+    response = run(scenario)
+    assert response.status_code == 403 and "ds_actor" not in response.headers.get("set-cookie", "")
+
+
+def test_signed_in_reviewer_accepts_with_csrf_token(writable: Path, monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    record = project_id(writable)
+
+    async def scenario():
+        ds = build_site(writable, secret=SECRET)
+        login, _, cookies, token = await sign_in_and_open(ds, record, {"name": "alice"})
+        no_token = await ds.client.post(record_url(record), data={"action": "accept"}, headers=cookies)
+        accepted = await ds.client.post(
+            record_url(record),
+            data={"action": "accept", "note": "checked", "csrftoken": token},
+            headers=cookies,
+        )
+        return login, no_token, accepted
+
+    login, no_token, accepted = run(scenario)
+    assert login.status_code == 302
+    assert no_token.status_code == 403  # asgi-csrf
+    assert accepted.status_code == 302 and "done=accepted" in accepted.headers["location"]
+    db = sqlite_utils.Database(writable)
+    [audit] = list(db["audit"].rows)
+    assert [audit[c] for c in ("actor", "action", "record", "note")] == ["alice", "accept", record, "checked"]
+    assert db["projects"].get(record)["review_status"] == "accepted"
+
+
+def test_views_are_replaced_when_their_sql_changed(writable: Path):
+    db = sqlite_utils.Database(writable)
+    db.execute("create view evidence as select 1 as stale")
+    create_views(db)
+    assert "span_at" in db["evidence"].columns_dict
+    before = db.execute("select sql from sqlite_master where name = 'evidence'").fetchone()
+    create_views(db)
+    assert db.execute("select sql from sqlite_master where name = 'evidence'").fetchone() == before
+
+
+def test_serve_without_a_registry_gives_a_hint(tmp_path: Path):
+    result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "missing.db")])
+    assert result.exit_code == 1 and "Hint: run 'projreg ingest" in result.output
+
+
+def test_review_errors_are_shown_and_sign_in_never_redirects_off_site(writable: Path, monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    money_id = sqlite_utils.Database(writable).execute("select id from money").fetchone()[0]
+
+    async def scenario():
+        ds = build_site(writable, secret=SECRET)
+        login, _, headers, token = await sign_in_and_open(ds, money_id, {"next": "//evil.example"})
+        form = {"action": "accept", "csrftoken": token}
+        return login, await ds.client.post(record_url(money_id), data=form, headers=headers)
+
+    login, refused = run(scenario)
+    assert login.headers["location"] == "/-/projreg/review"
+    assert refused.status_code == 400 and 'class="projreg-error"' in refused.text
+    assert f"<mark>{AMOUNT}</mark>" in refused.text
+    assert sqlite_utils.Database(writable)["audit"].count == 0
