@@ -127,7 +127,7 @@ def ingest(
     click.echo(
         f"run {summary.run_id}: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "
         f"{summary.failed} failed articles in {summary.seconds:.1f} s ({summary.per_second} articles/s, "
-        f"{summary.workers} workers); extracted {records} -> {db_path}"
+        f"workers: {summary.workers}); extracted {records} -> {db_path}"
     )
     if strict and summary.failed:
         sys.exit(EXIT_FAILED_INPUTS)
