@@ -99,7 +99,8 @@ def dev_gold_scores(segmenter: str, workdir: Path) -> dict[str, object]:
             if article["id"] in golds:
                 out.write(json.dumps({k: article.get(k) for k in KEYS}, ensure_ascii=False) + "\n")
     db_path = workdir / "dev.db"
-    ingest([batch, ROOT / "corpus"], db_path, progress=False, segmenter=segmenter)
+    # One worker: the extraction runs in this process, so its memory is in this process's peak RSS.
+    ingest([batch, ROOT / "corpus"], db_path, progress=False, segmenter=segmenter, workers=1)
     records = list(export_records(open_registry(db_path)))
     slots = evaluate(golds, records)[0]["slots"]
     digest = hashlib.sha256(json.dumps(records, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
