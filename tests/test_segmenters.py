@@ -59,18 +59,11 @@ def test_pkuseg_keeps_lexicon_words_whole(pkuseg_nlp):
     assert "计划总投资" in words(pkuseg_nlp, INVESTMENT)
 
 
+@pytest.mark.parametrize("pipeline", ["jieba_nlp", "pkuseg_nlp"])
 @settings(max_examples=150, deadline=None)
-@given(st.text(PRESS_CHARS, max_size=40))
-def test_tokens_rejoin_to_any_text(jieba_nlp, text):
-    doc = jieba_nlp.make_doc(text)
-    assert doc.text == text
-    assert all(token.text for token in doc)
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.text(PRESS_CHARS, max_size=40))
-def test_pkuseg_tokens_rejoin_to_any_text(pkuseg_nlp, text):
-    doc = pkuseg_nlp.make_doc(text)
+@given(text=st.text(PRESS_CHARS, max_size=40))
+def test_tokens_rejoin_to_any_text(request, pipeline, text):
+    doc = request.getfixturevalue(pipeline).make_doc(text)
     assert doc.text == text
     assert all(token.text for token in doc)
 
