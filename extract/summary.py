@@ -14,7 +14,15 @@ def summary_lines(db: sqlite_utils.Database) -> list[str]:
     articles = db["articles"].count
     failures = db["failures"].count
     lines = [f"registry: {articles} articles, {failures} failed inputs recorded"]
-    lines.append("  " + ", ".join(f"{db[t].count} {t}" for t in MENTION_TABLES))
+    lines.append("  " + ", ".join(f"{db[t].count} {t}" for t in (*MENTION_TABLES, "projects")))
+    canonical = db["canonical_projects"].count if db["canonical_projects"].exists() else 0
+    lines.append(f"  {canonical} distinct projects across articles; the largest:")
+    largest = db.execute(
+        "select name, investment_yuan, coalesce(stage, '-'), article_id from projects "
+        "where investment_yuan is not null order by investment_yuan desc limit 5"
+    ).fetchall()
+    for name, yuan, stage, article in largest:
+        lines.append(f"    {name}  {yuan / 1e8:,.2f} 亿元  {stage}  ({article})")
     roles = db.execute(
         "select role, count(*), sum(yuan) from money where yuan is not null group by role order by 3 desc"
     ).fetchall()

@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 import pytest
+import sqlite_utils
 from click.testing import CliRunner
 from conftest import CORPUS
 
@@ -120,3 +121,13 @@ def test_missing_registry_is_one_clear_line(tmp_path, runner):
     result = runner.invoke(main, ["export", "--db", str(tmp_path / "none.db"), "--jsonl", "-"])
     assert result.exit_code == 1
     assert "Hint: run 'projreg ingest" in result.output
+
+
+def test_summary_names_the_largest_projects(tmp_path, runner):
+    from extract.summary import summary_lines
+
+    db = tmp_path / "r.db"
+    runner.invoke(main, ["ingest", str(CORPUS), "--db", str(db)])
+    text = "\n".join(summary_lines(sqlite_utils.Database(db)))
+    assert "registry: 2 articles" in text
+    assert "双辽市绿电产业示范园区15万千瓦风电项目  7.52 亿元  under_construction" in text
