@@ -17,7 +17,6 @@ from typing import IO
 from pydantic import ValidationError
 
 from .encoding import DecodeError, decode_bytes
-from .html import extract_html
 from .models import Article, IngestFailure
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -151,6 +150,8 @@ def read_file(path: Path, meta: dict[str, dict] | None = None) -> Iterator[Item]
     article_id = path.stem
     fields = dict((meta or {}).get(article_id, {}))
     if suffix in HTML_SUFFIXES:
+        from .html import extract_html  # trafilatura takes 0.3 s to import; most batches hold no HTML
+
         page = extract_html(text)
         text = page.body
         fields.setdefault("title", page.title)

@@ -13,7 +13,6 @@ tokens only: the extractors read characters, so it changes no span.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, Literal
@@ -28,6 +27,7 @@ from spacy.tokens import Doc
 
 from .capacity import find_capacities
 from .dates import find_dates
+from .dictionary import prepare_shared_tokenizer
 from .money import find_money
 from .ner import lac_model
 from .orgs import find_organisations
@@ -75,8 +75,7 @@ class Lexicon(BaseModel):
 @cache
 def _prepare_jieba() -> None:
     """Load jieba's dictionary once per process, with our words added."""
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    prepare_shared_tokenizer()
     for word in load_rules("lexicon", Lexicon).words:
         jieba.add_word(word)
 
@@ -185,6 +184,9 @@ def build_pipeline(ner: bool = True, segmenter: Segmenter = "jieba") -> Language
         raise SegmenterError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
     _prepare_jieba()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
+    # No component reads lexical attributes (like_num, shape ...); computing them for every new
+    # word was a fifth of the cost of making a Doc.
+    nlp.vocab.lex_attr_getters = {}
     if segmenter == "pkuseg":
         nlp.tokenizer.pkuseg_seg = _pkuseg()
         nlp.tokenizer.pkuseg_update_user_dict(load_rules("lexicon", Lexicon).words)

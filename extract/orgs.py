@@ -28,7 +28,6 @@ Rules and word lists are data in ``rules/companies.yml``.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -37,6 +36,7 @@ import jieba
 import regex
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from .dictionary import prepare_shared_tokenizer, word_tags
 from .models import Organisation, OrgKind
 from .ner import Entity, NerModel
 from .rules import load_rules
@@ -224,9 +224,8 @@ class Grammar:
 
     @cached_property
     def trigger_re(self) -> regex.Pattern:
-        return regex.compile(
-            _alternation([*self.rules.triggers, *self.rules.anchors, *self.rules.industries])
-        )
+        company_anchors = [a for a in self.rules.anchors if self.ending_kind[a] == "company"]
+        return regex.compile(_alternation([*self.rules.triggers, *company_anchors, *self.rules.industries]))
 
     @cached_property
     def boundaries(self) -> frozenset[str]:
@@ -244,27 +243,7 @@ def company_rules() -> Grammar:
     return Grammar(load_rules("companies", CompanyRules))
 
 
-@cache
-def _jieba_ready() -> jieba.Tokenizer:
-    """jieba's default tokenizer with its dictionary loaded (once)."""
-    jieba.dt.check_initialized()
-    return jieba.dt
-
-
 PLACE_TAG = "ns"
-
-
-@cache
-def _pos_tags() -> dict[str, str]:
-    """jieba's dictionary tag of the words whose tag matters here (stop tags, places).
-
-    Read straight from jieba's dictionary file: no tagging model is run, and
-    this takes a quarter of the time ``jieba.posseg`` needs to load its table.
-    """
-    tags = "|".join(regex.escape(t) for t in [*company_rules().rules.stop_tags, PLACE_TAG])
-    with jieba.dt.get_dict_file() as f:
-        data = f.read().decode("utf-8")
-    return dict(re.findall(rf"^(\S+) \d+ ({tags})$", data, re.MULTILINE))
 
 
 # --------------------------------------------------------------------------- text view
@@ -362,12 +341,12 @@ def _ending(name: str, g: Grammar) -> str:
 
 
 def _is_common_word(word: str, g: Grammar) -> bool:
-    return _jieba_ready().FREQ.get(word, 0) >= g.rules.common_frequency
+    return prepare_shared_tokenizer().FREQ.get(word, 0) >= g.rules.common_frequency
 
 
 def _is_place(name: str, g: Grammar) -> bool:
     """A place name: listed, ending in 省/市/县 ..., or a place in jieba's dictionary (鞍山)."""
-    return (bool(g.place_re.fullmatch(name)) and len(name) <= 6) or _pos_tags().get(name) == PLACE_TAG
+    return (bool(g.place_re.fullmatch(name)) and len(name) <= 6) or word_tags().get(name) == PLACE_TAG
 
 
 def _is_generic(name: str, kind: OrgKind | None, g: Grammar) -> bool:
@@ -426,7 +405,7 @@ def _is_boundary(word: str, g: Grammar, by_tag: bool = True) -> bool:
         return True
     if not by_tag or len(word) < 2 or word in g.name_words:
         return False
-    return _pos_tags().get(word) in g.rules.stop_tags and _is_common_word(word, g)
+    return word_tags().get(word) in g.rules.stop_tags and _is_common_word(word, g)
 
 
 def _name_start(ctx: _Context, end: int, lowest: int, whole: Entity | None = None) -> int:

@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 import jieba
-import jieba.posseg
 import regex
 from pydantic import BaseModel, ConfigDict
 
+from .dictionary import tokenizer, word_tags
 from .models import Capacity, DateRange, Indicator, Mention, Money, Organisation, Project, Stage
 from .numbers import NumberError, parse_number
 from .rules import load_rules
@@ -290,25 +290,10 @@ def grammar() -> _Grammar:
 @cache
 def _tokenizer() -> jieba.Tokenizer:
     """A jieba tokenizer of our own (the shared one may carry other modules' words)."""
-    tk = jieba.Tokenizer()
-    tk.initialize()
     rules = grammar().rules
-    for word in [
-        *rules.heads.strong,
-        *rules.heads.weak,
-        *rules.boundaries,
-        *rules.contact_titles,
-        *rules.zones,
-    ]:
-        if len(word) > 1:  # a single character made a word would cut unknown names apart (金建铁路)
-            tk.add_word(word)
-    return tk
-
-
-@cache
-def _pos_tags() -> dict[str, str]:
-    """jieba's dictionary part-of-speech tag per word (no tagging model is run)."""
-    return jieba.posseg.dt.word_tag_tab
+    words = [*rules.heads.strong, *rules.heads.weak, *rules.boundaries, *rules.contact_titles, *rules.zones]
+    # A single character made a word would cut unknown names apart (金建铁路).
+    return tokenizer(tuple(w for w in words if len(w) > 1))
 
 
 def _known(word: str) -> bool:
@@ -325,7 +310,7 @@ def _unknown_name(word: str) -> bool:
     if len(word) < 2 or _known(word):
         return False
     pieces = {word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1) if j - i < len(word)}
-    return not any(_pos_tags().get(p) in grammar().rules.function_tags for p in pieces)
+    return not any(word_tags().get(p) in grammar().rules.function_tags for p in pieces)
 
 
 PLACE_TAGS = frozenset({"ns"})
@@ -551,7 +536,7 @@ def _is_boundary(art: _Article, tokens: list[_Token], i: int, head_start: int) -
     org = art.org_around(tok.start, tok.end)
     if org is not None:
         return org.kind != "company"
-    tag = _pos_tags().get(word)
+    tag = word_tags().get(word)
     subject = prev is not None and any(o.kind == "company" and o.end == prev.end for o in art.organisations)
     if subject and tag in ("v", "ad", "d"):  # 国铁集团充分发挥铁路…: the company is the subject
         return True
@@ -609,7 +594,7 @@ def _closes_with_boundary(tok: _Token) -> bool:
     g = grammar()
     last = tok.word[-1:]
     return (
-        not _known(tok.word) and len(tok.word) >= 2 and last in g.boundaries and _pos_tags().get(last) == "p"
+        not _known(tok.word) and len(tok.word) >= 2 and last in g.boundaries and word_tags().get(last) == "p"
     )
 
 
@@ -623,7 +608,7 @@ def _opens_with_boundary(art: _Article, tokens: list[_Token], i: int) -> bool:
     at_clause_start = i == 0 or _is_punctuation(tokens[i - 1].word)
     return (
         first in g.boundaries
-        or _pos_tags().get(first) in ("p", "c", "r")
+        or word_tags().get(first) in ("p", "c", "r")
         or (at_clause_start and first in g.rules.initial_boundaries)
     )
 
@@ -643,7 +628,7 @@ def _opening(text: str, close_at: int, floor: int) -> int | None:
 def _drop_leading(art: _Article, start: int, end: int) -> int:
     """Drop verbs, adverbs and counters opening a name (推动X项目 → X项目; 提高项目 is no name)."""
     g = grammar()
-    tags = _pos_tags()
+    tags = word_tags()
     for tok in art.tokens_in(start, end):
         leading = tags.get(tok.word) in g.rules.leading_tags or tok.word in g.conjunctions
         if art.inside_org(tok.start, tok.end) or not leading:
@@ -824,7 +809,7 @@ def _titled(art: _Article, n: _Naming) -> bool:
 def _after_location_marker(art: _Article, n: _Naming) -> bool:
     """``在浒关开发区莱克工业园举行``: a marker of place, then only place words, then the name."""
     g = grammar()
-    tags = _pos_tags()
+    tags = word_tags()
     before = art.tokens_over(max(art.sentence_of(n.start)[0], n.start - LOOKBACK), n.start)
     for tok in reversed([t for t in before if t.end <= n.start]):
         if g.location_re.fullmatch(tok.word):
@@ -1127,7 +1112,7 @@ def _place_facts(art: _Article, n: _Naming) -> Mention | None:
 def _places(art: _Article, start: int, end: int) -> list[Mention]:
     """Places and development zones among the tokens of ``[start, end)``: 临沂 + 经济技术开发区 is one."""
     g = grammar()
-    tags = _pos_tags()
+    tags = word_tags()
     out: list[Mention] = []
     for tok in art.tokens_in(start, end):
         w = tok.word
@@ -1383,7 +1368,7 @@ def _supported(art: _Article, n: _Naming, facts: _Facts) -> bool:
 
 def _has_proper_word(art: _Article, n: _Naming) -> bool:
     """A place or other proper word in the name (古里大峡谷, 湘江): a stage alone supports only such names."""
-    tags = _pos_tags()
+    tags = word_tags()
     for tok in _content_tokens(art, n):
         w = tok.word
         if len(w) >= 2 and not _is_generic(w) and (tags.get(w) in ("ns", "nz") or _unknown_name(w)):

@@ -14,7 +14,7 @@ from conftest import ROOT, corpus_articles, gold_articles, shared_path
 from pydantic import ValidationError
 
 from extract.clean import clean
-from extract.ner import Entity, NerModel, lac_model, tagged_entities
+from extract.ner import Entity, NerModel, lac_model
 from extract.orgs import CompanyRules, classify, company_names, find_organisations, worth_ner
 from extract.sentences import split_sentences
 
@@ -241,11 +241,6 @@ def test_rule_file_is_validated():
 
 
 # ---------------------------------------------------------------- the NER model
-
-
-def test_lac_words_become_entity_spans():
-    words = [("四平市人民政府", "ORG"), ("与", "p"), ("吉林", "LOC"), ("世宝", "nz"), ("张三", "PER")]
-    assert tagged_entities(words) == [(0, 7, "ORG"), (8, 10, "LOC"), (12, 14, "PER")]
 
 
 def test_lac_is_not_loaded_at_import():

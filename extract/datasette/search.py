@@ -25,12 +25,10 @@ STATE_TABLE = "search_indexed"
 
 @functools.cache
 def _jieba():
-    """jieba, imported and initialised once (its dictionary takes about a second to load)."""
-    import jieba
+    """jieba, imported and initialised once (see :mod:`extract.dictionary`)."""
+    from ..dictionary import prepare_shared_tokenizer
 
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    return jieba
+    return prepare_shared_tokenizer()
 
 
 def _words(tokens) -> list[str]:

