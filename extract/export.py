@@ -93,10 +93,16 @@ def _indicator(row: dict) -> dict:
 
 
 def _companies(db: sqlite_utils.Database, article_id: str) -> list[dict]:
-    """Distinct companies in order of first mention, a short form folded into the name it stands for."""
+    """Distinct companies in order of first mention, as written.
+
+    A short form is folded into the name it stands for where the article
+    writes that name too; one learnt from other articles stays as written.
+    """
     seen: dict[str, dict] = {}
-    for row in _mentions(db, "organisations", article_id, "and kind = 'company'"):
-        name = row["refers_to"] or row["name"]
+    rows = _mentions(db, "organisations", article_id, "and kind = 'company'")
+    written = {row["name"] for row in rows}
+    for row in rows:
+        name = row["refers_to"] if row["refers_to"] in written else row["name"]
         if name not in seen:
             canonical = _canonical_id(db, "company_links", "name", norm(name))
             seen[name] = {"name": name, "canonical_id": canonical, **_evidence(row)}

@@ -340,7 +340,9 @@ def _ending(name: str, g: Grammar) -> str:
     return next((e for e in g.endings_by_length if name.endswith(e)), "")
 
 
-def _is_common_word(word: str, g: Grammar) -> bool:
+def is_common_word(word: str, grammar: Grammar | None = None) -> bool:
+    """A word jieba's dictionary gives at least ``common_frequency``: alone it is no name."""
+    g = grammar or company_rules()
     return prepare_shared_tokenizer().FREQ.get(word, 0) >= g.rules.common_frequency
 
 
@@ -405,7 +407,7 @@ def _is_boundary(word: str, g: Grammar, by_tag: bool = True) -> bool:
         return True
     if not by_tag or len(word) < 2 or word in g.name_words:
         return False
-    return word_tags().get(word) in g.rules.stop_tags and _is_common_word(word, g)
+    return word_tags().get(word) in g.rules.stop_tags and is_common_word(word, g)
 
 
 def _name_start(ctx: _Context, end: int, lowest: int, whole: Entity | None = None) -> int:
@@ -496,7 +498,7 @@ def _only_common_words(name: str, g: Grammar) -> bool:
     if (brand := g.brand_length(name)) >= 2 and len(jieba.lcut(name[:brand], HMM=False)) == 1:
         return False
     words = jieba.lcut(name, HMM=False)
-    return all(len(w) >= 2 and _is_common_word(w, g) for w in words)
+    return all(len(w) >= 2 and is_common_word(w, g) for w in words)
 
 
 def _splits_word(text: str, end: int, g: Grammar) -> bool:
@@ -550,8 +552,8 @@ def _distinctive(ctx: _Context, start: int, end: int) -> bool:
     if ctx.entity_at(start, end):
         return True
     if (brand := g.brand_length(item)) >= 2:
-        return not _is_common_word(item[:brand], g)
-    return any(not _is_common_word(w, g) for w in jieba.lcut(item) if len(w) >= 2)
+        return not is_common_word(item[:brand], g)
+    return any(not is_common_word(w, g) for w in jieba.lcut(item) if len(w) >= 2)
 
 
 _ITEM_SPLIT = regex.compile(r"、|(?<=\p{Han}{2})(?:和|及|与|以及)(?=\p{Han}{2})")
@@ -638,6 +640,12 @@ def _cores(name: str, g: Grammar) -> list[str]:
     if (m := g.place_re.match(core)) and len(core) - m.end() >= 2:
         out.append(core[m.end() :])
     return [c for c in out if c != name]
+
+
+def short_forms(name: str, grammar: Grammar | None = None) -> list[str]:
+    """The short forms of a full company name that can stand for it: no common words (科技, 机械)."""
+    g = grammar or company_rules()
+    return [c for c in _cores(name, g) if _acceptable(c, "company", g) and not is_common_word(c, g)]
 
 
 def _link(names: list[_Name], g: Grammar) -> dict[str, str]:
@@ -757,8 +765,7 @@ def find_organisations(
         _Name(0, 0, core, "alias", "company", n.name)
         for n in found
         if n.kind == "company" and n.source != "alias"
-        for core in _cores(n.name, g)
-        if _acceptable(core, "company", g) and not _is_common_word(core, g)
+        for core in short_forms(n.name, g)
     ]
     companies = {n.name for n in found if n.kind == "company"}
     found = [n for n in found if n.source != "ner" or not _overruns(n.name, companies, g)]

@@ -55,6 +55,8 @@ class CompanyLinkRules(BaseModel):
     max_remainder: int
     conjunctions: list[str]
     proper_tags: list[str]
+    lexicon_min_length: int
+    lexicon_brand_tags: list[str]
     confidence: dict[str, float]
 
 
@@ -515,7 +517,8 @@ def _record_confidences(db: sqlite_utils.Database, records: list[_Record]) -> No
 # --------------------------------------------------------------------------- companies
 
 
-def _is_full(name: str) -> bool:
+def is_full_name(name: str) -> bool:
+    """A registered company name: it ends in a legal form (有限公司, 集团 ...)."""
     return any(name.endswith(e) for e in rules().companies.legal_endings)
 
 
@@ -534,18 +537,18 @@ def _company_edges(db: sqlite_utils.Database) -> tuple[dict[str, set[str]], list
     edges = [
         _Edge(*pair, c.confidence["refers_to"], "refers_to", {"rule": "refers_to", "names": list(pair)})
         for s, t in targets.items()
-        if len(t) == 1 and s not in t and _short_form(s, next(iter(t)))
+        if len(t) == 1 and s not in t and is_short_form(s, next(iter(t)))
         for pair in [tuple(sorted((s, *t)))]
     ]
     opens: dict[str, set[str]] = defaultdict(set)
-    for full in filter(_is_full, articles):
+    for full in filter(is_full_name, articles):
         stripped = _place_prefix().sub("", full)
         for form in {full, stripped}:
             for n in range(c.min_prefix, len(form)):
                 opens[form[:n]].add(full)
     for short in sorted(articles):
         fulls = opens.get(short, set()) - {short}
-        if not _is_full(short) and len(fulls) == 1 and _short_form(short, next(iter(fulls))):
+        if not is_full_name(short) and len(fulls) == 1 and is_short_form(short, next(iter(fulls))):
             full = next(iter(fulls))
             evidence = {"rule": "prefix", "names": sorted((short, full))}
             edges.append(_Edge(*sorted((short, full)), c.confidence["prefix"], "prefix", evidence))
@@ -570,7 +573,7 @@ def _stem(name: str) -> tuple[str, str]:
     return place, rest[: len(rest) - len(ending)] or rest
 
 
-def _short_form(short: str, full: str) -> bool:
+def is_short_form(short: str, full: str) -> bool:
     """Whether ``short`` names the company ``full`` everywhere, not one of its branches or a common word.
 
     吉林世宝 → 吉林世宝机械制造有限公司 and 建设银行 → 中国建设银行 are; 燕京啤酒 →
@@ -622,7 +625,7 @@ def link_companies(db: sqlite_utils.Database) -> None:
     db.execute("delete from canonical_companies")
     canonical_rows, link_rows = [], []
     for members in groups.values():
-        chosen = min(members, key=lambda n: (not _is_full(n), -len(n), n))
+        chosen = min(members, key=lambda n: (not is_full_name(n), -len(n), n))
         cid = canonical_id("cc_", chosen)
         canonical_rows.append(
             {
@@ -662,8 +665,15 @@ def link_companies(db: sqlite_utils.Database) -> None:
 
 
 def link_registry(db: sqlite_utils.Database) -> None:
-    """Re-apply review decisions, then relink every project and company, in one transaction."""
+    """Re-apply review decisions, relearn company short forms, then relink every project and company.
+
+    All in one transaction. The lexicon module builds on this one's name
+    tests, hence the import here.
+    """
+    from .lexicon import apply_lexicon
+
     with db.atomic():
         apply_project_decisions(db)
         link_projects(db)
+        apply_lexicon(db)
         link_companies(db)

@@ -258,3 +258,10 @@ def m005_run_summary(db: sqlite_utils.Database) -> None:
     db["runs"].add_column("records", str)
     db["runs"].add_column("articles_per_second", float)
     db["runs"].add_column("workers", int)
+
+
+@migrations()
+def m006_lexicon(db: sqlite_utils.Database) -> None:
+    """Company short forms learnt from full names (extract/registry/lexicon.py), rebuilt at every relink."""
+    db["lexicon"].create({"short_form": str, "full_name": str, "learnt_from": str}, pk="short_form")
+    db["organisations"].create_index(["source"])

@@ -66,10 +66,15 @@ def write_extraction(db: sqlite_utils.Database, ex: Extraction, run_id: int, ver
         },
         pk="id",
     )
-    for table, columns in MENTION_TABLES.items():
-        _insert(db, table, [_row(article.id, m, columns) for m in getattr(ex, table)])
+    for table in MENTION_TABLES:
+        add_mentions(db, article.id, table, getattr(ex, table))
     for project in ex.projects:
         _write_project(db, article.id, project)
+
+
+def add_mentions(db: sqlite_utils.Database, article_id: str, table: str, mentions: Iterable[Mention]) -> None:
+    """Insert (or replace, by span) mentions of one article into a mention table."""
+    _insert(db, table, [_row(article_id, m, MENTION_TABLES[table]) for m in mentions])
 
 
 def _write_project(db: sqlite_utils.Database, article_id: str, project: Project) -> None:
