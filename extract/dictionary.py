@@ -87,9 +87,12 @@ def _shipped() -> Dictionary:
 
 
 def prepare_shared_tokenizer() -> jieba.Tokenizer:
-    """jieba's shared tokenizer (``jieba.cut``), loaded from the shipped dictionary unless it already is."""
-    jieba.setLogLevel(logging.WARNING)
+    """jieba's shared tokenizer (``jieba.cut``), loaded from the shipped dictionary unless it already is.
+
+    Called on hot paths (every common-word test), so an initialised tokenizer returns at once.
+    """
     if not jieba.dt.initialized:
+        jieba.setLogLevel(logging.WARNING)
         shipped = _shipped()
         jieba.dt.FREQ, jieba.dt.total = dict(shipped.freq), shipped.total
         jieba.dt.initialized = True
