@@ -12,7 +12,9 @@ the killed run ``interrupted``.
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
 import math
 import multiprocessing
 import os
@@ -39,10 +41,13 @@ from .registry.linking import link_registry
 from .registry.schema import RegistryError
 from .registry.store import finish_run, known_hashes, record_failure, start_run, write_extraction
 
+logger = logging.getLogger(__name__)
+
 #: Articles written per transaction: large enough to amortise commits, small enough to lose little on a kill.
 BATCH_SIZE = 50
-#: Articles handed to a worker at once: amortises the pickling round trip, keeps the load even.
-CHUNK_SIZE = 8
+#: Articles handed to a worker at once, and extracted together (see :func:`extractions`): enough
+#: sentences for the NER model to batch by length, few enough to keep the load even.
+CHUNK_SIZE = 16
 #: Record kinds counted in the run summary.
 RECORD_KINDS = (*MENTION_TABLES, "projects")
 
@@ -171,13 +176,24 @@ def _pool_size(workers: int, total: int | None) -> int:
 
 @contextmanager
 def extractions(tasks: Iterable[Task], segmenter: Segmenter, workers: int) -> Iterator[Iterator[Result]]:
-    """Results of ``tasks`` in input order: from a pool of ``workers`` processes, or in-process for one."""
+    """Results of ``tasks`` in input order: from a pool of ``workers`` processes, or in-process for one.
+
+    Tasks travel in chunks: a chunk's articles are extracted together (the NER
+    model reads all their sentences at once, see :meth:`Extractor.pipe`).
+    """
+    chunks = _chunks(tasks)
     if workers == 1:
         _init_worker(segmenter, in_process=True)
-        yield map(_process, tasks)
+        yield itertools.chain.from_iterable(map(_process, chunks))
         return
     with multiprocessing.Pool(workers, _init_worker, (segmenter,)) as pool:
-        yield pool.imap(_process, tasks, chunksize=CHUNK_SIZE)
+        yield itertools.chain.from_iterable(pool.imap(_process, chunks))
+
+
+def _chunks(tasks: Iterable[Task]) -> Iterator[list[Task]]:
+    iterator = iter(tasks)
+    while chunk := list(itertools.islice(iterator, CHUNK_SIZE)):
+        yield chunk
 
 
 #: The pipeline of this process, built on the first article it extracts (by segmenter).
@@ -193,13 +209,38 @@ def _init_worker(segmenter: Segmenter, in_process: bool = False) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _process(task: Task) -> Result:
-    """Extract an article; failures and unchanged articles pass through untouched."""
-    if not isinstance(task, Article):
-        return task
+def _process(chunk: list[Task]) -> list[Result]:
+    """Extract a chunk's articles; failures and unchanged articles pass through untouched."""
+    extracted = iter(_extract([task for task in chunk if isinstance(task, Article)]))
+    return [next(extracted) if isinstance(task, Article) else task for task in chunk]
+
+
+def _extract(articles: list[Article]) -> list[Extraction | IngestFailure]:
+    """Extractions of ``articles``; an article the pipeline fails on becomes a failure, never the batch's end.
+
+    A failing chunk is redone one article at a time, to find which one fails.
+    """
+    if not articles:
+        return []
     if _segmenter not in _extractors:
         _extractors[_segmenter] = Extractor(segmenter=_segmenter)
-    return _extractors[_segmenter](task)
+    try:
+        return _extractors[_segmenter].pipe(articles)
+    except MemoryError:  # the process is in trouble, not the article: stop (the run resumes later)
+        raise
+    except Exception as exc:  # a pipeline bug on one article must not lose the batch
+        if len(articles) > 1:
+            return [result for article in articles for result in _extract([article])]
+        [article] = articles
+        logger.exception("extraction failed on article %s", article.id)
+        return [
+            IngestFailure(
+                path=article.path or "-",
+                line=article.line,
+                article_id=article.id,
+                reason=f"extraction failed ({type(exc).__name__}: {exc}); please report it with the article",
+            )
+        ]
 
 
 def _count(summary: RunSummary, records: Counter[str], result: Result, known: dict) -> None:

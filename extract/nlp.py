@@ -13,24 +13,23 @@ tokens only: the extractors read characters, so it changes no span.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-import jieba
 import numpy
 import spacy
 from pydantic import BaseModel
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .capacity import find_capacities
 from .dates import find_dates
-from .dictionary import prepare_shared_tokenizer
+from .dictionary import shared_words
 from .money import find_money
-from .ner import lac_model
-from .orgs import find_organisations
+from .ner import NerModel, Prefetched, lac_model
+from .orgs import find_organisations, ner_inputs
 from .projects import find_projects
 from .rules import load_rules
 from .sentences import split_sentences
@@ -75,9 +74,9 @@ class Lexicon(BaseModel):
 @cache
 def _prepare_jieba() -> None:
     """Load jieba's dictionary once per process, with our words added."""
-    prepare_shared_tokenizer()
+    words = shared_words()
     for word in load_rules("lexicon", Lexicon).words:
-        jieba.add_word(word)
+        words.add_word(word)
 
 
 def _pkuseg() -> Any:
@@ -107,9 +106,10 @@ def sentences_component(doc: Doc) -> Doc:
     spans = split_sentences(_text(doc))
     doc._.sentences = spans
     if len(doc):
-        # One array write: assigning token.is_sent_start one token at a time is quadratic in spaCy.
-        starts = {s for s, _ in spans}
-        flags = numpy.array([1 if t.i == 0 or t.idx in starts else -1 for t in doc], dtype="int64")
+        # Array reads and one array write: token.is_sent_start one token at a time is quadratic in spaCy.
+        starts = numpy.isin(doc.to_array(IDX), [s for s, _ in spans])
+        starts[0] = True
+        flags = numpy.where(starts, 1, -1).astype("int64")
         doc.from_array([SENT_START], flags.astype("uint64")[:, None])
     return doc
 
@@ -138,15 +138,28 @@ def dates_component(doc: Doc) -> Doc:
     requires=["doc._.sentences", "doc._.lexicon"],
     default_config={"ner": True},
 )
-def make_organisations(nlp: Language, name: str, ner: bool) -> Callable[[Doc], Doc]:
+def make_organisations(nlp: Language, name: str, ner: bool) -> OrganisationsComponent:
     """Organisations by company-name rules, checked and extended by the NER model (LAC) when ``ner``."""
-    model = lac_model() if ner else None
+    return OrganisationsComponent(lac_model() if ner else None)
 
-    def organisations_component(doc: Doc) -> Doc:
-        doc._.organisations = find_organisations(_text(doc), doc._.sentences, model, doc._.lexicon)
-        return doc
 
-    return organisations_component
+class OrganisationsComponent:
+    """The organisation rules; over many Docs (``pipe``), the NER model reads all their sentences at once."""
+
+    def __init__(self, model: NerModel | None) -> None:
+        self.model = model
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
+        docs = list(docs)
+        model = self.model
+        if model is not None:
+            model = Prefetched(model, [s for d in docs for s in ner_inputs(_text(d), d._.sentences)])
+        for doc in docs:
+            doc._.organisations = find_organisations(_text(doc), doc._.sentences, model, doc._.lexicon)
+            yield doc
 
 
 @Language.component(
@@ -184,6 +197,8 @@ def build_pipeline(ner: bool = True, segmenter: Segmenter = "jieba") -> Language
         raise SegmenterError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
     _prepare_jieba()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
+    if segmenter == "jieba":
+        nlp.tokenizer.jieba_seg = shared_words()  # jieba's words, cut by jieba-rs (see extract.dictionary)
     # No component reads lexical attributes (like_num, shape ...); computing them for every new
     # word was a fifth of the cost of making a Doc.
     nlp.vocab.lex_attr_getters = {}
@@ -195,12 +210,26 @@ def build_pipeline(ner: bool = True, segmenter: Segmenter = "jieba") -> Language
     return nlp
 
 
+class Input(NamedTuple):
+    """A cleaned text to process; ``published`` resolves relative dates, ``lexicon`` names known companies."""
+
+    text: str
+    published: dt.date | None = None
+    lexicon: tuple[str, ...] = ()
+
+
 def run(nlp: Language, text: str, published: dt.date | None, lexicon: Iterable[str] = ()) -> Doc:
-    """Process one cleaned text; ``published`` resolves relative dates, ``lexicon`` names known companies."""
-    doc = nlp.make_doc(text)
-    doc._.source_text = text
-    doc._.published = published
-    doc._.lexicon = tuple(lexicon)
+    """Process one cleaned text."""
+    return run_many(nlp, [Input(text, published, tuple(lexicon))])[0]
+
+
+def run_many(nlp: Language, inputs: Iterable[Input]) -> list[Doc]:
+    """Process many cleaned texts, each component over all of them (components with ``pipe`` batch)."""
+    docs = []
+    for item in inputs:
+        doc = nlp.make_doc(item.text)
+        doc._.source_text, doc._.published, doc._.lexicon = item.text, item.published, item.lexicon
+        docs.append(doc)
     for _, component in nlp.pipeline:
-        doc = component(doc)
-    return doc
+        docs = list(component.pipe(docs)) if hasattr(component, "pipe") else [component(d) for d in docs]
+    return docs

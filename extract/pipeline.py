@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel
+from spacy.tokens import Doc
 
 from .clean import CleanText, clean
 from .models import Article, Capacity, DateRange, Indicator, Mention, Money, Organisation, Project
-from .nlp import Segmenter, build_pipeline, run
+from .nlp import Input, Segmenter, build_pipeline, run_many
 from .rules import rules_dir
 from .sentences import sentence_at
 
@@ -65,25 +66,36 @@ class Extractor:
         self.lexicon = tuple(lexicon)
 
     def __call__(self, article: Article) -> Extraction:
-        cleaned = clean(article.text)
-        doc = run(self.nlp, cleaned.text, article.date, self.lexicon)
-        sentences = doc._.sentences
+        return self.pipe([article])[0]
 
-        def mapped(mentions: Sequence[M]) -> list[M]:
-            return [_to_original(m, cleaned, sentences) for m in mentions]
-
-        return Extraction(
-            article=article,
-            content_hash=content_hash(article),
-            clean_text=cleaned.text,
-            money=mapped(doc._.money),
-            capacities=mapped(doc._.capacities),
-            dates=mapped(doc._.dates),
-            organisations=mapped(doc._.organisations),
-            projects=mapped(doc._.projects),
-            indicators=mapped(doc._.indicators),
-            contacts=mapped(doc._.contacts),
+    def pipe(self, articles: Sequence[Article]) -> list[Extraction]:
+        """Extract many articles, each stage over all (the NER model reads their sentences at once)."""
+        cleaned = [clean(article.text) for article in articles]
+        docs = run_many(
+            self.nlp, [Input(c.text, a.date, self.lexicon) for c, a in zip(cleaned, articles, strict=True)]
         )
+        return [_extraction(a, c, d) for a, c, d in zip(articles, cleaned, docs, strict=True)]
+
+
+def _extraction(article: Article, cleaned: CleanText, doc: Doc) -> Extraction:
+    """An article's mentions, moved from the cleaned text to the original, each with its sentence."""
+    sentences = doc._.sentences
+
+    def mapped(mentions: Sequence[M]) -> list[M]:
+        return [_to_original(m, cleaned, sentences) for m in mentions]
+
+    return Extraction(
+        article=article,
+        content_hash=content_hash(article),
+        clean_text=cleaned.text,
+        money=mapped(doc._.money),
+        capacities=mapped(doc._.capacities),
+        dates=mapped(doc._.dates),
+        organisations=mapped(doc._.organisations),
+        projects=mapped(doc._.projects),
+        indicators=mapped(doc._.indicators),
+        contacts=mapped(doc._.contacts),
+    )
 
 
 def _to_original(mention: M, cleaned: CleanText, sentences: list[tuple[int, int]]) -> M:

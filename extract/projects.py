@@ -36,7 +36,7 @@ import jieba
 import regex
 from pydantic import BaseModel, ConfigDict
 
-from .dictionary import tokenizer, word_tags
+from .dictionary import Words, tokenizer, word_tags
 from .models import Capacity, DateRange, Indicator, Mention, Money, Organisation, Project, Stage
 from .numbers import NumberError, parse_number
 from .rules import load_rules
@@ -288,7 +288,7 @@ def grammar() -> _Grammar:
 
 
 @cache
-def _tokenizer() -> jieba.Tokenizer:
+def _tokenizer() -> Words:
     """A jieba tokenizer of our own (the shared one may carry other modules' words)."""
     rules = grammar().rules
     words = [*rules.heads.strong, *rules.heads.weak, *rules.boundaries, *rules.contact_titles, *rules.zones]

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, corpus_articles
+from conftest import CORPUS, ROOT, corpus_articles
 
-from extract import batch
+from extract import batch, pipeline
 from extract.batch import ingest
 from extract.cli import main
+from extract.models import Article
 
 #: Columns that say by which run a row was written, not what it holds (so do ``*_at`` timestamps).
 RUN_COLUMNS = {"run_id", "at"}
@@ -75,6 +76,38 @@ def test_two_workers_write_the_same_registry_as_one(tmp_path):
     assert content(tmp_path / "one.db") == content(tmp_path / "two.db")
     stored = runs(tmp_path / "two.db")
     assert stored == [("finished", 24, 1, 2)]
+
+
+@pytest.mark.shared
+def test_articles_extracted_together_are_extracted_as_each_alone():
+    """A chunk shares the NER model's calls; no article's extraction depends on its neighbours."""
+    articles = [
+        Article(id=key, text=item["text"])
+        for key, item in list(corpus_articles().items())[:40]
+        if item["text"]
+    ]
+    extractor = pipeline.Extractor()
+    together = extractor.pipe(articles)
+    assert sum(len(e.organisations) for e in together) > 20
+    assert together == [extractor(article) for article in articles]
+
+
+def test_an_article_the_pipeline_fails_on_is_a_failure_and_the_rest_is_ingested(tmp_path, monkeypatch):
+    real = pipeline._extraction
+
+    def failing(article, cleaned, doc):
+        if article.id == "003_a2ea863acaabccfd":
+            raise ValueError("simulated bug")
+        return real(article, cleaned, doc)
+
+    monkeypatch.setattr(pipeline, "_extraction", failing)
+    summary = ingest([CORPUS], tmp_path / "r.db", workers=1)
+    assert (summary.new, summary.failed) == (1, 1)
+    [failure] = summary.failures
+    assert failure.article_id == "003_a2ea863acaabccfd"
+    assert failure.reason.startswith("extraction failed (ValueError: simulated bug)")
+    with sqlite3.connect(tmp_path / "r.db") as conn:
+        assert conn.execute("select article_id from failures").fetchall() == [("003_a2ea863acaabccfd",)]
 
 
 def test_a_small_batch_is_extracted_in_process():

@@ -80,17 +80,18 @@ def test_a_run_that_dies_half_way_loses_nothing(tmp_path, runner, monkeypatch, s
     for i in range(3):
         (folder / f"a{i}.txt").write_text(seed_texts[SEED], encoding="utf-8")
     monkeypatch.setattr(batch, "BATCH_SIZE", 1)
-    real = batch.Extractor.__call__
+    monkeypatch.setattr(batch, "CHUNK_SIZE", 1)
+    real = batch.Extractor.pipe
     calls = []
 
-    def dying(self, article):
-        calls.append(article.id)
+    def dying(self, articles):
+        calls.append(articles[0].id)
         if len(calls) == 3:
             raise MemoryError("simulated crash")
-        return real(self, article)
+        return real(self, articles)
 
-    monkeypatch.setattr(batch.Extractor, "__call__", dying)
-    result = runner.invoke(main, ["ingest", str(folder), "--db", str(db)])
+    monkeypatch.setattr(batch.Extractor, "pipe", dying)
+    result = runner.invoke(main, ["ingest", str(folder), "--db", str(db), "--workers", "1"])
     assert result.exit_code != 0
     assert table(db, "select * from money where article_id not like 'a%' order by id") == before
     assert sorted(r[0] for r in table(db, "select id from articles where id like 'a%'")) == ["a0", "a1"]

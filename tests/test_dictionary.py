@@ -43,7 +43,7 @@ def test_a_broken_cache_is_rebuilt(fresh_cache, caplog):
     cached.write_bytes(b"not a pickle")
     dictionary._shipped.cache_clear()
     assert dictionary._shipped().tags["吉林"] == "ns"
-    assert "rebuilding the unreadable jieba cache" in caplog.text
+    assert "rebuilding the unreadable cache file" in caplog.text
 
 
 def test_an_unwritable_cache_folder_still_gives_the_dictionary(tmp_path, monkeypatch, caplog):
@@ -53,7 +53,7 @@ def test_an_unwritable_cache_folder_still_gives_the_dictionary(tmp_path, monkeyp
     dictionary._shipped.cache_clear()
     try:
         assert dictionary.tokenizer().lcut("吉林世宝机械制造有限公司")[0] == "吉林"
-        assert "cannot cache jieba's dictionary" in caplog.text
+        assert "cannot cache" in caplog.text
     finally:
         dictionary._shipped.cache_clear()
 

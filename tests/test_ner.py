@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from extract.ner import LABELS, lac_model, viterbi
+from extract.ner import LABELS, _decode, lac_model, viterbi
 from extract.sentences import split_sentences
 
 
@@ -80,6 +80,27 @@ def test_viterbi_decodes_many_sequences_as_each_alone_and_finds_the_best(lengths
     for path, e in zip(together, emissions, strict=True):
         best = path_score(brute_force(e, transitions), e, transitions)
         assert path_score(path, e, transitions) == pytest.approx(best, abs=1e-4)
+
+
+leads = st.floats(-40, 40, width=32, allow_nan=False).map(lambda x: round(x, 1))
+small = st.floats(-1, 1, width=32, allow_nan=False).map(lambda x: round(x, 2))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    lengths=st.lists(st.integers(1, 12), min_size=1, max_size=5),
+    transitions=arrays(np.float32, (3, 3), elements=small),
+    data=st.data(),
+)
+def test_viterbi_skips_certain_steps_and_keeps_the_full_search_result(lengths, transitions, data):
+    """Emissions with a wide lead pin most steps (as LAC's do); the paths are the full search's."""
+    emissions = [data.draw(arrays(np.float32, (n, 3), elements=leads)) for n in lengths]
+    full = _decode([(e, None, None) for e in emissions], transitions)
+    assert viterbi(emissions, transitions) == full
+    for path, e in zip(full, emissions, strict=True):
+        if len(e) <= 6:
+            best = path_score(brute_force(e, transitions), e, transitions)
+            assert path_score(path, e, transitions) == pytest.approx(best, abs=1e-3)
 
 
 def test_viterbi_of_nothing_is_nothing():

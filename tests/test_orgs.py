@@ -9,13 +9,24 @@ import sys
 from functools import cache
 
 import pytest
+import regex
 import yaml
 from conftest import ROOT, corpus_articles, gold_articles, shared_path
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from extract.clean import clean
 from extract.ner import Entity, NerModel, lac_model
-from extract.orgs import CompanyRules, classify, company_names, find_organisations, worth_ner
+from extract.orgs import (
+    CompanyRules,
+    _alternation,
+    classify,
+    company_names,
+    find_organisations,
+    leftmost_longest,
+    worth_ner,
+)
 from extract.sentences import split_sentences
 
 #: Issue "companies and organisations": minimum company F1 on the dev gold.
@@ -303,3 +314,15 @@ def test_dev_gold_company_f1(lac):
     p, r, f1 = company_prf(golds, predicted)
     print(f"dev gold companies: P={p:.3f} R={r:.3f} F1={f1:.3f}")
     assert f1 >= COMPANY_F1_FLOOR
+
+
+@given(
+    text=st.text(alphabet="华为公司有限AB", max_size=40),
+    words=st.lists(st.text(alphabet="华为公司有限AB", min_size=1, max_size=5), max_size=6),
+)
+def test_names_are_found_as_the_alternation_of_them_finds_them(text, words):
+    """Leftmost, then longest: the same mentions as finditer over the names, longest first."""
+    expected = (
+        [(m.start(), m.end(), m.group()) for m in regex.finditer(_alternation(words), text)] if words else []
+    )
+    assert leftmost_longest(text, words) == expected

@@ -20,12 +20,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-import jieba
 import regex
 import sqlite_utils
 from pydantic import BaseModel
 
-from ..dictionary import tokenizer, word_tags
+from ..dictionary import Words, tokenizer, word_tags
 from ..evaluate import norm, norm_project
 from ..rules import load_rules
 from .schema import EDITABLE_PROJECT_FIELDS
@@ -304,7 +303,7 @@ def _core(rec: _Record, article_names: set[str]) -> tuple[str, set[str]]:
 
 
 @cache
-def _tokenizer() -> jieba.Tokenizer:
+def _tokenizer() -> Words:
     """jieba with its own dictionary only: words other modules add to the shared one never change a link."""
     return tokenizer()
 
