@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+from functools import cache
+
 import jieba
 import jieba.posseg
 import pytest
+from conftest import corpus_articles
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extract import dictionary
+from extract.projects import grammar
 
 
 @pytest.fixture
@@ -64,3 +71,60 @@ def test_tokenizers_with_words_do_not_change_each_other():
     assert with_word.lcut("双辽市绿电产业示范园区") == ["双辽市", "绿电产业示范园区"]
     assert "绿电产业示范园区" not in plain.lcut("双辽市绿电产业示范园区")
     assert "绿电产业示范园区" not in dictionary.tokenizer().FREQ
+
+
+def _jieba(words: tuple[str, ...] = ()) -> jieba.Tokenizer:
+    """jieba itself (its pure-Python cut) over the same dictionary and added words."""
+    shipped = dictionary._shipped()
+    tk = jieba.Tokenizer()
+    tk.FREQ, tk.total, tk.initialized = dict(shipped.freq), shipped.total, True
+    for word in words:
+        tk.add_word(word)
+    return tk
+
+
+#: Characters where jieba's cut has its special cases: Han, Latin runs, digits with dots and
+#: percent signs, hyphens, whitespace and line ends, full-width forms, punctuation.
+PIECES = [
+    *"的一是在不了有和人中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工能下过子说产",
+    *"abcXYZ0123456789.-%_+#& \n\r\t，。、；：“”（）％．－—１２ＡＢαé",
+    "\r\n", "万千瓦", "有限公司", "TD-LTE", "www.gov.cn", "3.5%", "1.2.39", "绿电产业示范园区", "风电",
+]  # fmt: skip
+
+
+@cache
+def added() -> tuple[str, ...]:
+    """Words added as the project rules add them: most are already in jieba's dictionary (风电, 项目)."""
+    rules = grammar().rules
+    return (
+        "绿电产业示范园区",
+        *(w for w in (*rules.heads.strong, *rules.heads.weak, *rules.boundaries) if len(w) > 1),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(PIECES), max_size=30), hmm=st.booleans(), with_words=st.booleans())
+def test_words_are_jiebas_words(pieces, hmm, with_words):
+    """jieba-rs behind Words cuts as jieba does, with or without its HMM and added words."""
+    words = added() if with_words else ()
+    text = "".join(pieces)
+    assert _words(words).cut(text, HMM=hmm) == _reference(words).lcut(text, HMM=hmm)
+
+
+@pytest.mark.shared
+def test_words_are_jiebas_words_on_the_corpus():
+    texts = [a["text"] for a in itertools.islice(corpus_articles().values(), 0, None, 10)]
+    assert sum(map(len, texts)) > 100_000
+    for words in ((), added()):
+        for text in texts:
+            assert _words(words).cut(text) == _reference(words).lcut(text)
+
+
+@cache
+def _words(words: tuple[str, ...]) -> dictionary.Words:
+    return dictionary.tokenizer(words)
+
+
+@cache
+def _reference(words: tuple[str, ...]) -> jieba.Tokenizer:
+    return _jieba(words)
