@@ -1,38 +1,48 @@
 """jieba's word segmentation: its dictionary loaded once per process, its algorithm run by jieba-rs.
 
-Start-up time is a target of the batch tool (``benchmarks/throughput.py``),
-and jieba's own loading was the largest part of it: its cache is a
-``marshal`` file that takes 1.6 s to read here, and ``jieba.posseg`` reads
-the dictionary file again for the tags (0.6 s). The same data as a pickle
-loads in 0.35 s, so this module keeps one, built from jieba's dictionary
-file on first use, in the user's private cache folder (:mod:`extract.cache`).
+Start-up time is a target of the batch tool (``benchmarks/throughput.py``).
+jieba's own loading was the largest part of it: its cache is a ``marshal``
+file that took 1.6 s to read here, ``jieba.posseg`` reads the dictionary
+file again for the tags (0.6 s), and importing jieba costs 0.3 s (it
+imports ``pkg_resources``). So the dictionary (frequencies and tags) is
+kept as a pickle, built from jieba's dictionary file on first use, in the
+user's private cache folder (:mod:`extract.cache`); jieba itself is only
+imported to build that file.
 
 Cutting words was the other large cost: jieba's pure-Python cut was a
 quarter of the pipeline's CPU time. :class:`Words` gives jieba's words
-from jieba-rs (``rjieba``, the same algorithm and dictionary in Rust, about
-25 times faster); jieba's dictionary stays the reference for frequencies,
-tags and added words, and the test suite checks the words are jieba's.
+from jieba-rs (``rjieba``: the same algorithm and dictionary in Rust, about
+25 times faster). The test suite checks the words are jieba's, on random
+text built from jieba's special cases and on the corpus.
 
 Three users share the loaded data: the shared segmenter (spaCy's tokens and
 the organisation rules, with our lexicon added by :mod:`extract.nlp`), and
-segmenters of their own for project names and cross-article links
+segmenters of their own for project names, cross-article links and search
 (:func:`tokenizer`).
 """
 
 from __future__ import annotations
 
-import logging
+import importlib.util
 import pickle
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-import jieba
 import rjieba
-from jieba import finalseg
 
 from .cache import cached
+
+#: What jieba segments as one block (``jieba.re_han_default``); it splits text there first.
+BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
+#: Han characters as jieba's HMM step sees them (``jieba.finalseg.re_han``).
+HAN = re.compile("([\u4e00-\u9fd5]+)")
+#: How jieba's HMM step cuts a run without Han characters (``jieba.finalseg.re_skip``).
+LATIN_RUN = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+#: A word of no text can hold it: pads jieba-rs's total to jieba's (see :meth:`Words.add_word`).
+_PAD_WORD = "\U000f0000"
 
 
 class Dictionary(NamedTuple):
@@ -44,11 +54,16 @@ class Dictionary(NamedTuple):
 
 
 def _dictionary_file() -> Path:
-    return Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("jieba is not installed; its dictionary is projreg's. Hint: pip install -e .")
+    return Path(spec.origin).parent / "dict.txt"
 
 
 def _build() -> bytes:
     """Read jieba's dictionary file (about 3 s), pickled."""
+    import jieba
+
     path = _dictionary_file()
     with path.open("rb") as f:
         freq, total = jieba.Tokenizer().gen_pfdict(f)
@@ -59,38 +74,18 @@ def _build() -> bytes:
 
 @cache
 def _shipped() -> Dictionary:
-    """The dictionary as shipped with jieba, from the cache (named by jieba's version and dictionary file)."""
+    """The dictionary as shipped with jieba, from the cache (named by the dictionary file's size and time)."""
     stat = _dictionary_file().stat()
-    name = f"jieba-{jieba.__version__}-{stat.st_size}-{int(stat.st_mtime)}.pickle"
+    name = f"jieba-{stat.st_size}-{int(stat.st_mtime)}.pickle"
     return cached(name, _build, lambda data: Dictionary(*pickle.loads(data)))
 
 
-def prepare_shared_tokenizer() -> jieba.Tokenizer:
-    """jieba's shared tokenizer (``jieba.cut``), loaded from the shipped dictionary unless it already is.
-
-    Called on hot paths (every common-word test), so an initialised tokenizer returns at once.
-    """
-    if not jieba.dt.initialized:
-        jieba.setLogLevel(logging.WARNING)
-        shipped = _shipped()
-        jieba.dt.FREQ, jieba.dt.total = dict(shipped.freq), shipped.total
-        jieba.dt.initialized = True
-    return jieba.dt
-
-
-#: A character jieba's HMM step treats as Han (``finalseg.re_han``); words without one are Latin/digit runs.
-_HAN = re.compile("[\u4e00-\u9fd5]")
-#: A word of no text can hold it: pads jieba-rs's total to jieba's (see :meth:`Words.add_word`).
-_PAD_WORD = "\U000f0000"
-
-
 class Words:
-    """jieba's segmentation of a jieba dictionary (plus added words), computed by jieba-rs.
+    """jieba's segmentation of jieba's dictionary plus added words, computed by jieba-rs.
 
     jieba-rs implements jieba's algorithm (a DAG of dictionary words, the best
     route by frequency, an HMM for runs of unknown characters) with jieba's
-    own dictionary built in. Two differences are made good here, so the words
-    are jieba's (a property test compares them on random text):
+    dictionary built in. Its differences from jieba are made good here:
 
     - a run of Latin letters, digits and symbols that is no word (TD-LTE,
       www.gov.cn) is kept whole by jieba-rs; jieba cuts it at its symbols;
@@ -99,25 +94,32 @@ class Words:
       keeps the two totals equal, so every route scores the same.
     """
 
-    def __init__(self, dictionary: jieba.Tokenizer, words: tuple[str, ...] = ()) -> None:
-        #: The reference: frequencies (``FREQ``) and the frequency jieba gives an added word.
-        self.dictionary = dictionary
+    def __init__(self, freq: dict[str, int], total: int, words: tuple[str, ...] = ()) -> None:
+        #: jieba's frequencies (0 for prefixes) and total, with the added words: the reference.
+        self.FREQ, self.total = freq, total
         self._rust = rjieba.Jieba()
         self._padding = 0
         for word in words:
             self.add_word(word)
 
-    @property
-    def FREQ(self) -> dict[str, int]:
-        return self.dictionary.FREQ
-
     def add_word(self, word: str) -> None:
-        """Add ``word`` with the frequency jieba would give it (enough to keep it whole)."""
-        self._padding += self.dictionary.FREQ.get(word, 0)
-        self.dictionary.add_word(word)
-        self._rust.add_word(word, self.dictionary.FREQ[word], None)
+        """Add ``word`` as ``jieba.add_word`` does: with a frequency just enough to keep it whole."""
+        freq = self.suggest_freq(word)
+        self._padding += self.FREQ.get(word, 0)
+        self.FREQ[word] = freq
+        self.total += freq
+        for end in range(1, len(word)):
+            self.FREQ.setdefault(word[:end], 0)
+        self._rust.add_word(word, freq, None)
         if self._padding:
             self._rust.add_word(_PAD_WORD, self._padding, None)
+
+    def suggest_freq(self, word: str) -> int:
+        """jieba's ``suggest_freq(word)``: the frequency at which ``word`` beats its own pieces."""
+        freq = 1.0
+        for piece in self.cut(word, HMM=False):
+            freq *= self.FREQ.get(piece, 1) / float(self.total)
+        return max(int(freq * self.total) + 1, self.FREQ.get(word, 1))
 
     def cut(self, text: str, cut_all: bool = False, HMM: bool = True) -> list[str]:
         """jieba's words of ``text``, in order; ``HMM=False`` keeps unknown characters apart as jieba does."""
@@ -125,19 +127,22 @@ class Words:
             raise ValueError("Words.cut gives jieba's accurate mode only (cut_all=False)")
         out: list[str] = []
         for word in self._rust.cut(text, HMM):
-            if HMM and len(word) > 1 and not _HAN.search(word) and not self.FREQ.get(word):
-                out.extend(piece for piece in finalseg.re_skip.split(word) if piece)
+            if HMM and len(word) > 1 and not HAN.search(word) and not self.FREQ.get(word):
+                out.extend(piece for piece in LATIN_RUN.split(word) if piece)
             else:
                 out.append(word)
         return out
 
     lcut = cut
 
-
-@cache
-def shared_words() -> Words:
-    """The process's shared segmenter, over jieba's shared dictionary (``jieba.dt``)."""
-    return Words(prepare_shared_tokenizer())
+    def cut_for_search(self, text: str) -> Iterator[str]:
+        """jieba's search mode: each word, after the dictionary words of two, then three characters in it."""
+        for word in self.cut(text):
+            for size in (2, 3):
+                if len(word) > size:
+                    grams = (word[i : i + size] for i in range(len(word) - size + 1))
+                    yield from (gram for gram in grams if self.FREQ.get(gram))
+            yield word
 
 
 def tokenizer(words: tuple[str, ...] = ()) -> Words:
@@ -146,10 +151,14 @@ def tokenizer(words: tuple[str, ...] = ()) -> Words:
     Without words it shares the shipped table (read-only) instead of copying it.
     """
     shipped = _shipped()
-    tk = jieba.Tokenizer()
-    tk.FREQ = dict(shipped.freq) if words else shipped.freq
-    tk.total, tk.initialized = shipped.total, True
-    return Words(tk, words)
+    return Words(dict(shipped.freq) if words else shipped.freq, shipped.total, words)
+
+
+@cache
+def shared_words() -> Words:
+    """The process's shared segmenter; :mod:`extract.nlp` adds our lexicon to it."""
+    shipped = _shipped()
+    return Words(dict(shipped.freq), shipped.total)
 
 
 def word_tags() -> dict[str, str]:

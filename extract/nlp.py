@@ -23,10 +23,12 @@ from pydantic import BaseModel
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import get_words_and_spaces
+from spacy.vocab import Vocab
 
 from .capacity import find_capacities
 from .dates import find_dates
-from .dictionary import shared_words
+from .dictionary import Words, shared_words
 from .money import find_money
 from .ner import NerModel, Prefetched, lac_model
 from .orgs import find_organisations, ner_inputs
@@ -98,6 +100,17 @@ def _load_pkuseg(factory: Callable[..., Any]) -> Any:
     model name downloads at run time, which we never do.
     """
     return factory(model_name="default")
+
+
+class WordsTokenizer:
+    """spaCy's tokenizer for jieba's words: what spaCy's jieba segmenter does, with our :class:`Words`."""
+
+    def __init__(self, vocab: Vocab, words: Words) -> None:
+        self.vocab, self.words = vocab, words
+
+    def __call__(self, text: str) -> Doc:
+        words, spaces = get_words_and_spaces([w for w in self.words.cut(text) if w], text)
+        return Doc(self.vocab, words=words, spaces=spaces)
 
 
 @Language.component("projreg_sentences", assigns=["doc._.sentences", "token.is_sent_start"])
@@ -196,9 +209,13 @@ def build_pipeline(ner: bool = True, segmenter: Segmenter = "jieba") -> Language
     if segmenter not in SEGMENTERS:
         raise SegmenterError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
     _prepare_jieba()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
     if segmenter == "jieba":
-        nlp.tokenizer.jieba_seg = shared_words()  # jieba's words, cut by jieba-rs (see extract.dictionary)
+        # jieba's words, cut by jieba-rs (extract.dictionary); spaCy's own jieba segmenter would
+        # import jieba (0.3 s of start-up) only to be replaced.
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+        nlp.tokenizer = WordsTokenizer(nlp.vocab, shared_words())
+    else:
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
     # No component reads lexical attributes (like_num, shape ...); computing them for every new
     # word was a fifth of the cost of making a Doc.
     nlp.vocab.lex_attr_getters = {}

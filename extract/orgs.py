@@ -35,7 +35,7 @@ from functools import cache, cached_property
 import regex
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from .dictionary import prepare_shared_tokenizer, shared_words, word_tags
+from .dictionary import shared_words, word_tags
 from .models import Organisation, OrgKind
 from .ner import Entity, NerModel
 from .rules import load_rules
@@ -342,7 +342,7 @@ def _ending(name: str, g: Grammar) -> str:
 def is_common_word(word: str, grammar: Grammar | None = None) -> bool:
     """A word jieba's dictionary gives at least ``common_frequency``: alone it is no name."""
     g = grammar or company_rules()
-    return prepare_shared_tokenizer().FREQ.get(word, 0) >= g.rules.common_frequency
+    return shared_words().FREQ.get(word, 0) >= g.rules.common_frequency
 
 
 def _is_place(name: str, g: Grammar) -> bool:

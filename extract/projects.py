@@ -32,11 +32,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
-import jieba
 import regex
 from pydantic import BaseModel, ConfigDict
 
-from .dictionary import Words, tokenizer, word_tags
+from .dictionary import BLOCK, Words, tokenizer, word_tags
 from .models import Capacity, DateRange, Indicator, Mention, Money, Organisation, Project, Stage
 from .numbers import NumberError, parse_number
 from .rules import load_rules
@@ -331,7 +330,7 @@ QUOTED_END = regex.compile(r"“([^“”]{3,})”$")
 MODIFIER_GAP = regex.compile(r"[的\s]*")
 FOREIGN_NAME = regex.compile(r"\p{Han}{1,6}·(?P<last>\p{Han}{1,6})")
 HAN = regex.compile(r"\p{Han}+")
-JIEBA_BLOCK = regex.compile(jieba.re_han_default.pattern)
+JIEBA_BLOCK = regex.compile(BLOCK.pattern)
 """What jieba segments as one block (it splits text there before cutting words)."""
 QUOTE_CHARS = '《》〈〉“”‘’"「」『』【】'
 INVESTMENT_ROLES = frozenset({"total_investment", "planned_investment", "contract_investment"})

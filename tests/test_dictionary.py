@@ -68,6 +68,7 @@ def test_an_unwritable_cache_folder_still_gives_the_dictionary(tmp_path, monkeyp
 def test_tokenizers_with_words_do_not_change_each_other():
     plain = dictionary.tokenizer()
     with_word = dictionary.tokenizer(("绿电产业示范园区",))
+    assert dictionary.tokenizer().FREQ is dictionary.tokenizer().FREQ  # shared, read-only
     assert with_word.lcut("双辽市绿电产业示范园区") == ["双辽市", "绿电产业示范园区"]
     assert "绿电产业示范园区" not in plain.lcut("双辽市绿电产业示范园区")
     assert "绿电产业示范园区" not in dictionary.tokenizer().FREQ
@@ -81,6 +82,19 @@ def _jieba(words: tuple[str, ...] = ()) -> jieba.Tokenizer:
     for word in words:
         tk.add_word(word)
     return tk
+
+
+def test_the_patterns_are_jiebas():
+    assert dictionary.BLOCK.pattern == jieba.re_han_default.pattern
+    assert dictionary.HAN.pattern == jieba.finalseg.re_han.pattern
+    assert dictionary.LATIN_RUN.pattern == jieba.finalseg.re_skip.pattern
+
+
+def test_added_words_get_jiebas_frequencies_and_search_mode_is_jiebas():
+    words, reference = _words(added()), _reference(added())
+    assert words.FREQ == reference.FREQ and words.total == reference.total
+    text = "计划总投资7.52亿元的双辽市绿电产业示范园区15万千瓦风电项目，中华人民共和国国家发展和改革委员会"
+    assert list(words.cut_for_search(text)) == list(reference.cut_for_search(text))
 
 
 #: Characters where jieba's cut has its special cases: Han, Latin runs, digits with dots and

@@ -25,10 +25,10 @@ STATE_TABLE = "search_indexed"
 
 @functools.cache
 def _jieba():
-    """jieba, imported and initialised once (see :mod:`extract.dictionary`)."""
-    from ..dictionary import prepare_shared_tokenizer
+    """jieba's segmentation of its own dictionary, loaded once (see :mod:`extract.dictionary`)."""
+    from ..dictionary import tokenizer
 
-    return prepare_shared_tokenizer()
+    return tokenizer()
 
 
 def _words(tokens) -> list[str]:
