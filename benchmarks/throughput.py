@@ -7,8 +7,9 @@ Needs ../shared/bench/xwlb-stories.jsonl.gz (read as a stream, never held whole)
 Prints, for the pipeline (the worker pool of ``projreg ingest``, no registry
 writes): articles/s and chars/s by the wall clock and per CPU second; for
 jieba.cut alone over the same texts in one process: chars/s per CPU second;
-their ratio (pipeline CPU time ÷ jieba CPU time); peak RSS of the process tree
-(main + workers, sampled from /proc); start-up (process start to the first
+their ratio (pipeline CPU time ÷ jieba CPU time); peak memory of the process
+tree (main + workers, sampled from /proc: PSS, the physical memory, and RSS
+summed, which counts pages the workers share once per worker); start-up (process start to the first
 article extracted: imports, pipeline build and one article). The last line is the same as JSON.
 """
 
@@ -46,10 +47,16 @@ def articles(limit: int) -> Iterator[Article]:
 
 
 class TreeMemory:
-    """Peak resident memory of this process and its descendants, sampled every ``interval`` seconds."""
+    """Peak memory of this process and its descendants, sampled every ``interval`` seconds.
+
+    Two sums over the tree: RSS, which counts a page shared by several
+    processes (the libraries and data workers inherit from the main process)
+    once per process, and PSS, which splits each shared page between its
+    sharers, so it adds up to the physical memory the run holds.
+    """
 
     def __init__(self, interval: float = 0.5) -> None:
-        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self.interval, self.peak_rss, self.peak_pss, self._stop = interval, 0, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> TreeMemory:
@@ -62,25 +69,31 @@ class TreeMemory:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            self.peak = max(self.peak, self.sample())
+            rss, pss = self.sample()
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
 
     @staticmethod
-    def sample() -> int:
-        """Bytes resident in this process and all its descendants now."""
+    def sample() -> tuple[int, int]:
+        """Bytes resident (RSS, PSS) in this process and all its descendants now."""
         parents: dict[int, int] = {}
-        rss: dict[int, int] = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
+                parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
             except OSError:
                 continue
-            pid = int(stat.parent.name)
-            parents[pid] = int(fields[1])
-            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         tree = {os.getpid()}
         for _ in range(4):  # main → workers → their threads' helpers, if any
             tree |= {pid for pid, parent in parents.items() if parent in tree}
-        return sum(rss.get(pid, 0) for pid in tree)
+        rss = pss = 0
+        for pid in tree:
+            try:
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:  # the process ended
+                continue
+            fields = dict(line.split(":", 1) for line in rollup.splitlines()[1:])
+            rss += int(fields["Rss"].split()[0]) * 1024
+            pss += int(fields["Pss"].split()[0]) * 1024
+        return rss, pss
 
 
 def cpu_seconds() -> float:
@@ -144,13 +157,15 @@ def main() -> None:
         "chars_per_cpu_s": round(run["chars"] / run["cpu_s"]),
         "jieba_chars_per_cpu_s": round(run["chars"] / jieba_cpu),
         "ratio_pipeline_to_jieba": round(run["cpu_s"] / jieba_cpu, 1),
-        "peak_rss_mb": round(memory.peak / 2**20),
+        "peak_rss_mb": round(memory.peak_rss / 2**20),
+        "peak_pss_mb": round(memory.peak_pss / 2**20),
     }
     print(
         f"{result['articles']} stories, {result['chars']:,} chars, {args.workers} workers: "
         f"{result['articles_per_s']} articles/s, {result['chars_per_s']:,} chars/s "
         f"({result['chars_per_cpu_s']:,} per CPU s); jieba.cut alone {result['jieba_chars_per_cpu_s']:,} "
-        f"chars per CPU s; ratio {result['ratio_pipeline_to_jieba']}; peak RSS {result['peak_rss_mb']} MB; "
+        f"chars per CPU s; ratio {result['ratio_pipeline_to_jieba']}; peak memory {result['peak_pss_mb']} MB "
+        f"(PSS; RSS summed {result['peak_rss_mb']} MB); "
         f"start-up {result['first_article_s']} s (process start to the first article extracted)"
     )
     print(json.dumps(result))

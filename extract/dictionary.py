@@ -68,7 +68,8 @@ def _build() -> bytes:
     with path.open("rb") as f:
         freq, total = jieba.Tokenizer().gen_pfdict(f)
     lines = path.read_text(encoding="utf-8")
-    tags = dict(re.findall(r"^(\S+) \d+ (\S+)$", lines, re.MULTILINE))
+    same = {word: word for word in freq}  # the tags' keys are the same objects: pickled once
+    tags = {same[word]: tag for word, tag in re.findall(r"^(\S+) \d+ (\S+)$", lines, re.MULTILINE)}
     return pickle.dumps((freq, total, tags), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -76,8 +77,39 @@ def _build() -> bytes:
 def _shipped() -> Dictionary:
     """The dictionary as shipped with jieba, from the cache (named by the dictionary file's size and time)."""
     stat = _dictionary_file().stat()
-    name = f"jieba-{stat.st_size}-{int(stat.st_mtime)}.pickle"
+    name = f"jieba-{stat.st_size}-{int(stat.st_mtime)}-v2.pickle"
     return cached(name, _build, lambda data: Dictionary(*pickle.loads(data)))
+
+
+class Frequencies:
+    """jieba's word frequencies (shared, never changed) with the words one segmenter added on top.
+
+    Each segmenter with words of its own used to copy the whole table (20 MB a
+    copy, in every worker); the added words are a few hundred.
+    """
+
+    def __init__(self, shipped: dict[str, int]) -> None:
+        self._shipped, self._added = shipped, {}
+
+    def get(self, word: str, default: int | None = None) -> int | None:
+        found = self._added.get(word)
+        return found if found is not None else self._shipped.get(word, default)
+
+    def __setitem__(self, word: str, freq: int) -> None:
+        self._added[word] = freq
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._added or word in self._shipped
+
+    def setdefault(self, word: str, freq: int) -> int:
+        found = self.get(word)
+        if found is None:
+            self._added[word] = found = freq
+        return found
+
+    def as_dict(self) -> dict[str, int]:
+        """A plain copy, for comparing with jieba's own table."""
+        return self._shipped | self._added
 
 
 class Words:
@@ -96,7 +128,7 @@ class Words:
 
     def __init__(self, freq: dict[str, int], total: int, words: tuple[str, ...] = ()) -> None:
         #: jieba's frequencies (0 for prefixes) and total, with the added words: the reference.
-        self.FREQ, self.total = freq, total
+        self.FREQ, self.total = Frequencies(freq), total
         self._rust = rjieba.Jieba()
         self._padding = 0
         for word in words:
@@ -148,17 +180,16 @@ class Words:
 def tokenizer(words: tuple[str, ...] = ()) -> Words:
     """A segmenter of the shipped dictionary plus ``words``, independent of every other one.
 
-    Without words it shares the shipped table (read-only) instead of copying it.
+    The shipped table is shared by all, never copied (see :class:`Frequencies`).
     """
     shipped = _shipped()
-    return Words(dict(shipped.freq) if words else shipped.freq, shipped.total, words)
+    return Words(shipped.freq, shipped.total, words)
 
 
 @cache
 def shared_words() -> Words:
     """The process's shared segmenter; :mod:`extract.nlp` adds our lexicon to it."""
-    shipped = _shipped()
-    return Words(dict(shipped.freq), shipped.total)
+    return tokenizer()
 
 
 def word_tags() -> dict[str, str]:
