@@ -1,7 +1,8 @@
 """Throughput of the whole pipeline over news stories, against jieba.cut alone, with memory and start-up.
 
     .venv/bin/python benchmarks/throughput.py --stories 1000 [--workers 2]
-    .venv/bin/python benchmarks/throughput.py --stories 0   # all 107k: hours, run it in the background
+    .venv/bin/python benchmarks/throughput.py --stories 0 --workers 2   # all 107k: 11 min
+    .venv/bin/python benchmarks/throughput.py --stories 10000 --skip 97625 --workers 2   # the last 10k alone
 
 Needs ../shared/bench/xwlb-stories.jsonl.gz (read as a stream, never held whole).
 Prints, for the pipeline (the worker pool of ``projreg ingest``, no registry
@@ -39,10 +40,10 @@ def since_process_start() -> float:
     return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
 
 
-def articles(limit: int) -> Iterator[Article]:
-    """The first ``limit`` stories (all for 0) as articles, streamed from the gzip file."""
+def articles(limit: int, skip: int = 0) -> Iterator[Article]:
+    """``limit`` stories (all for 0) after the first ``skip``, as articles, streamed from the gzip file."""
     with gzip.open(STORIES, "rt", encoding="utf-8") as lines:
-        items = read_jsonl_lines(itertools.islice(lines, limit or None), str(STORIES))
+        items = read_jsonl_lines(itertools.islice(lines, skip, skip + limit if limit else None), str(STORIES))
         yield from (item for item in items if isinstance(item, Article))
 
 
@@ -102,31 +103,41 @@ def cpu_seconds() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def pipeline_pass(limit: int, workers: int) -> dict[str, float]:
+def pipeline_pass(limit: int, workers: int, skip: int = 0, segment: int = 10_000) -> dict:
     """Extract every story through the ingest worker pool; start-up, then times of the rest.
 
     Throughput is counted from the first article on, so the pipeline build is
-    start-up, not throughput.
+    start-up, not throughput. Wall-clock chars/s are also kept for every
+    ``segment`` stories, to see whether a long run slows down.
     """
     count = chars = 0
     first_at = wall = cpu = 0.0
-    with extractions(articles(limit), "jieba", workers) as results:
+    segments: list[int] = []
+    segment_chars, segment_wall = 0, 0.0
+    with extractions(articles(limit, skip), "jieba", workers) as results:
         for extraction in results:
             if not count:
                 first_at, wall, cpu = since_process_start(), time.perf_counter(), cpu_seconds()
+                segment_wall = wall
             else:
                 chars += len(extraction.article.text)
+                segment_chars += len(extraction.article.text)
             count += 1
+            if count % segment == 0:
+                now = time.perf_counter()
+                segments.append(round(segment_chars / (now - segment_wall)))
+                segment_chars, segment_wall = 0, now
     return {
         "articles": count - 1,
         "chars": chars,
         "wall_s": time.perf_counter() - wall,
         "cpu_s": cpu_seconds() - cpu,
         "first_article_s": first_at,
+        "chars_per_s_by_segment": segments,
     }
 
 
-def jieba_pass(limit: int) -> float:
+def jieba_pass(limit: int, skip: int = 0) -> float:
     """CPU seconds of jieba.cut alone over the same texts (dictionary loaded beforehand).
 
     jieba is imported here, after the pipeline pass: the pipeline does not import it.
@@ -135,7 +146,7 @@ def jieba_pass(limit: int) -> float:
 
     jieba.initialize()
     cpu = cpu_seconds()
-    for article in itertools.islice(articles(limit), 1, None):
+    for article in itertools.islice(articles(limit, skip), 1, None):
         for _ in jieba.cut(article.text):
             pass
     return cpu_seconds() - cpu
@@ -145,12 +156,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stories", type=int, default=1000, help="How many stories (0: all).")
     parser.add_argument("--workers", type=int, default=1, help="Extraction processes (1: in-process).")
+    parser.add_argument("--skip", type=int, default=0, help="Start after this many stories.")
+    parser.add_argument("--segment", type=int, default=10_000, help="Stories per chars/s segment.")
     args = parser.parse_args()
     with TreeMemory() as memory:
-        run = pipeline_pass(args.stories, args.workers)
-        jieba_cpu = jieba_pass(args.stories)
+        run = pipeline_pass(args.stories, args.workers, args.skip, args.segment)
+        jieba_cpu = jieba_pass(args.stories, args.skip)
     result = {
-        **{k: round(v, 2) for k, v in run.items()},
+        **{k: round(v, 2) if isinstance(v, float) else v for k, v in run.items()},
         "workers": args.workers,
         "articles_per_s": round(run["articles"] / run["wall_s"], 2),
         "chars_per_s": round(run["chars"] / run["wall_s"]),
@@ -166,7 +179,8 @@ def main() -> None:
         f"({result['chars_per_cpu_s']:,} per CPU s); jieba.cut alone {result['jieba_chars_per_cpu_s']:,} "
         f"chars per CPU s; ratio {result['ratio_pipeline_to_jieba']}; peak memory {result['peak_pss_mb']} MB "
         f"(PSS; RSS summed {result['peak_rss_mb']} MB); "
-        f"start-up {result['first_article_s']} s (process start to the first article extracted)"
+        f"start-up {result['first_article_s']} s (process start to the first article extracted); "
+        f"chars/s by {args.segment:,} stories: {result['chars_per_s_by_segment']}"
     )
     print(json.dumps(result))
 
