@@ -65,39 +65,25 @@ def brute_force(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
 
 
 scores = st.floats(-5, 5, width=32, allow_nan=False).map(lambda x: round(x, 1))
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    lengths=st.lists(st.integers(1, 4), min_size=1, max_size=4),
-    transitions=arrays(np.float32, (3, 3), elements=scores),
-    data=st.data(),
-)
-def test_viterbi_decodes_many_sequences_as_each_alone_and_finds_the_best(lengths, transitions, data):
-    emissions = [data.draw(arrays(np.float32, (n, 3), elements=scores)) for n in lengths]
-    together = viterbi(emissions, transitions)
-    assert together == [viterbi([e], transitions)[0] for e in emissions]
-    for path, e in zip(together, emissions, strict=True):
-        best = path_score(brute_force(e, transitions), e, transitions)
-        assert path_score(path, e, transitions) == pytest.approx(best, abs=1e-4)
-
-
 leads = st.floats(-40, 40, width=32, allow_nan=False).map(lambda x: round(x, 1))
 small = st.floats(-1, 1, width=32, allow_nan=False).map(lambda x: round(x, 2))
+#: (emission values, transition values, longest sequence): close scores leave every step open; wide
+#: leads over small transitions (as LAC's) pin most steps, so only the stretches between are searched.
+REGIMES = {"close scores": (scores, scores, 4), "wide leads": (leads, small, 12)}
 
 
-@settings(max_examples=80, deadline=None)
-@given(
-    lengths=st.lists(st.integers(1, 12), min_size=1, max_size=5),
-    transitions=arrays(np.float32, (3, 3), elements=small),
-    data=st.data(),
-)
-def test_viterbi_skips_certain_steps_and_keeps_the_full_search_result(lengths, transitions, data):
-    """Emissions with a wide lead pin most steps (as LAC's do); the paths are the full search's."""
-    emissions = [data.draw(arrays(np.float32, (n, 3), elements=leads)) for n in lengths]
-    full = _decode([(e, None, None) for e in emissions], transitions)
-    assert viterbi(emissions, transitions) == full
-    for path, e in zip(full, emissions, strict=True):
+@pytest.mark.parametrize("regime", REGIMES)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_viterbi_finds_the_best_path_of_each_sequence(regime, data):
+    emission_values, transition_values, longest = REGIMES[regime]
+    lengths = data.draw(st.lists(st.integers(1, longest), min_size=1, max_size=5))
+    transitions = data.draw(arrays(np.float32, (3, 3), elements=transition_values))
+    emissions = [data.draw(arrays(np.float32, (n, 3), elements=emission_values)) for n in lengths]
+    decoded = viterbi(emissions, transitions)
+    assert decoded == _decode([(e, None, None) for e in emissions], transitions)  # the full search's
+    assert decoded == [viterbi([e], transitions)[0] for e in emissions]  # together as each alone
+    for path, e in zip(decoded, emissions, strict=True):
         if len(e) <= 6:
             best = path_score(brute_force(e, transitions), e, transitions)
             assert path_score(path, e, transitions) == pytest.approx(best, abs=1e-3)
