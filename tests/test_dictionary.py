@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from functools import cache
 
 import jieba
@@ -34,11 +35,17 @@ def test_first_load_writes_the_cache_the_second_reads_it(fresh_cache):
     assert cached.stat().st_mtime_ns == next(fresh_cache.glob("jieba-*.pickle")).stat().st_mtime_ns
 
 
+#: A prefix that can be a piece of jieba's cut, besides a single character.
+PIECE = re.compile("[a-zA-Z0-9]+")
+
+
 def test_the_dictionary_is_jiebas_own(fresh_cache):
     shipped = dictionary._shipped()
-    reference = jieba.Tokenizer()
-    reference.initialize()
-    assert shipped.freq == reference.FREQ and shipped.total == reference.total
+    reference = jiebas_own()
+    assert shipped.total == reference.total
+    assert {w: f for w, f in shipped.freq.items() if f} == {w: f for w, f in reference.FREQ.items() if f}
+    pieces = {w for w, f in reference.FREQ.items() if not f and (len(w) == 1 or PIECE.fullmatch(w))}
+    assert {w for w, f in shipped.freq.items() if not f} == pieces
     tags = jieba.posseg.dt.word_tag_tab
     assert shipped.tags == tags
     assert shipped.tags["吉林"] == "ns"
@@ -76,11 +83,18 @@ def test_tokenizers_with_words_do_not_change_each_other():
     assert "绿电产业示范园区" not in dictionary.tokenizer().FREQ
 
 
-def _jieba(words: tuple[str, ...] = ()) -> jieba.Tokenizer:
-    """jieba itself (its pure-Python cut) over the same dictionary and added words."""
-    shipped = dictionary._shipped()
+@cache
+def jiebas_own() -> jieba.Tokenizer:
+    """jieba as it loads itself (every prefix of every word in its table)."""
     tk = jieba.Tokenizer()
-    tk.FREQ, tk.total, tk.initialized = dict(shipped.freq), shipped.total, True
+    tk.initialize()
+    return tk
+
+
+def _jieba(words: tuple[str, ...] = ()) -> jieba.Tokenizer:
+    """jieba itself (its pure-Python cut) over its own dictionary, with the added words."""
+    tk = jieba.Tokenizer()
+    tk.FREQ, tk.total, tk.initialized = dict(jiebas_own().FREQ), jiebas_own().total, True
     for word in words:
         tk.add_word(word)
     return tk
@@ -94,7 +108,8 @@ def test_the_patterns_are_jiebas():
 
 def test_added_words_get_jiebas_frequencies_and_search_mode_is_jiebas():
     words, reference = _words(added()), _reference(added())
-    assert words.FREQ.as_dict() == reference.FREQ and words.total == reference.total
+    assert words.total == reference.total
+    assert all(words.FREQ.get(w) == f for w, f in reference.FREQ.items() if f)
     text = "计划总投资7.52亿元的双辽市绿电产业示范园区15万千瓦风电项目，中华人民共和国国家发展和改革委员会"
     assert list(words.cut_for_search(text)) == list(reference.cut_for_search(text))
 
@@ -121,10 +136,15 @@ def added() -> tuple[str, ...]:
 @settings(max_examples=300, deadline=None)
 @given(pieces=st.lists(st.sampled_from(PIECES), max_size=30), hmm=st.booleans(), with_words=st.booleans())
 def test_words_are_jiebas_words(pieces, hmm, with_words):
-    """jieba-rs behind Words cuts as jieba does, with or without its HMM and added words."""
+    """jieba-rs behind Words cuts as jieba does, with or without its HMM and added words.
+
+    Where two routes tie exactly (the same words in another order: 一|一一 and
+    一一|一 in 一一一), float rounding may pick the other one.
+    """
     words = added() if with_words else ()
     text = "".join(pieces)
-    assert _words(words).cut(text, HMM=hmm) == _reference(words).lcut(text, HMM=hmm)
+    ours, jiebas = _words(words).cut(text, HMM=hmm), _reference(words).lcut(text, HMM=hmm)
+    assert ours == jiebas or sorted(ours) == sorted(jiebas)
 
 
 @pytest.mark.shared
