@@ -277,8 +277,19 @@ def _nfkc_same_length(match: regex.Match[str]) -> str:
 
 @cache
 def _maybe_folding() -> re.Pattern[str]:
-    """Runs of characters outside the common ones the fold leaves unchanged."""
-    unchanged = [cp for a, b in _COMMON_BLOCKS for cp in range(a, b + 1) if fold_char(chr(cp)) == chr(cp)]
+    """Runs of characters outside the common ones the fold leaves unchanged.
+
+    Built at the first article of a process, so it is start-up time: a
+    character NFKC leaves alone that is no space or control character is
+    unchanged whatever the rules keep, which is cheap to ask of the 28,000
+    code points (the full fold, asked of the rest, took 0.15 s for all).
+    """
+    unchanged = [
+        cp
+        for a, b in _COMMON_BLOCKS
+        for cp in range(a, b + 1)
+        if _plain(chr(cp)) or fold_char(chr(cp)) == chr(cp)
+    ]
     ranges: list[tuple[int, int]] = []
     for cp in unchanged:
         if ranges and ranges[-1][1] == cp - 1:
@@ -287,6 +298,15 @@ def _maybe_folding() -> re.Pattern[str]:
             ranges.append((cp, cp))
     body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
     return re.compile(f"[^\\n{body}]+")
+
+
+def _plain(ch: str) -> bool:
+    """A character :func:`fold_char` surely returns as it is (the quick test of :func:`_maybe_folding`)."""
+    return (
+        unicodedata.is_normalized("NFKC", ch)
+        and not ch.isspace()
+        and unicodedata.category(ch) not in ("Cc", "Cf")
+    )
 
 
 def _fold_chars(text: str) -> tuple[str, list[int] | None]:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from extract.clean import CleanRules, CleanText, clean, fold_char
+from extract.clean import _COMMON_BLOCKS, CleanRules, CleanText, _plain, clean, fold_char
 
 SEED_000 = "000_8737681036cd964a"
 SEED_003 = "003_a2ea863acaabccfd"
@@ -252,3 +252,11 @@ def test_whole_corpus_cleans_without_losing_content() -> None:
             short.append(article_id)
     assert len(articles) > 2000
     assert len(short) <= 0.01 * len(articles), short[:20]
+
+
+def test_the_quick_test_of_unchanged_characters_agrees_with_the_fold():
+    """Where the quick test says a common character stays as it is, the fold leaves it so."""
+    chars = [chr(cp) for a, b in _COMMON_BLOCKS for cp in range(a, b + 1)]
+    assert all(fold_char(ch) == ch for ch in chars if _plain(ch))
+    assert sum(map(_plain, chars)) > 27_000
+    assert not _plain("\u3000") and fold_char("\u3000") == " "
