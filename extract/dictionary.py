@@ -108,9 +108,6 @@ class Frequencies:
     def __setitem__(self, word: str, freq: int) -> None:
         self._added[word] = freq
 
-    def __contains__(self, word: str) -> bool:
-        return word in self._added or word in self._shipped
-
     def setdefault(self, word: str, freq: int) -> int:
         found = self.get(word)
         if found is None:
