@@ -31,7 +31,7 @@ from .dates import find_dates
 from .dictionary import Words, shared_words
 from .money import find_money
 from .ner import NerModel, Prefetched, lac_model
-from .orgs import find_organisations, ner_inputs
+from .orgs import find_organisations, ner_input
 from .projects import find_projects
 from .rules import load_rules
 from .sentences import split_sentences
@@ -74,8 +74,8 @@ class Lexicon(BaseModel):
 
 
 @cache
-def _prepare_jieba() -> None:
-    """Load jieba's dictionary once per process, with our words added."""
+def _prepare_words() -> None:
+    """Load jieba's dictionary once per process into the shared segmenter, with our lexicon added."""
     words = shared_words()
     for word in load_rules("lexicon", Lexicon).words:
         words.add_word(word)
@@ -167,11 +167,12 @@ class OrganisationsComponent:
 
     def pipe(self, docs: Iterable[Doc]) -> Iterator[Doc]:
         docs = list(docs)
-        model = self.model
-        if model is not None:
-            model = Prefetched(model, [s for d in docs for s in ner_inputs(_text(d), d._.sentences)])
-        for doc in docs:
-            doc._.organisations = find_organisations(_text(doc), doc._.sentences, model, doc._.lexicon)
+        inputs = [ner_input(_text(d), d._.sentences) if self.model else None for d in docs]
+        model = Prefetched(self.model, [s for i in inputs if i for s in i.sentences]) if self.model else None
+        for doc, prepared in zip(docs, inputs, strict=True):
+            doc._.organisations = find_organisations(
+                _text(doc), doc._.sentences, model, doc._.lexicon, prepared=prepared
+            )
             yield doc
 
 
@@ -208,7 +209,7 @@ def build_pipeline(ner: bool = True, segmenter: Segmenter = "jieba") -> Language
     """
     if segmenter not in SEGMENTERS:
         raise SegmenterError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
-    _prepare_jieba()
+    _prepare_words()
     if segmenter == "jieba":
         # jieba's words, cut by jieba-rs (extract.dictionary); spaCy's own jieba segmenter would
         # import jieba (0.3 s of start-up) only to be replaced.

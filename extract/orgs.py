@@ -720,22 +720,37 @@ def _model_units(
     return [u for u in units if not only_triggered or worth_ner(view.text[u[0] : u[1]], g)]
 
 
-def ner_inputs(text: str, sentences: list[tuple[int, int]], *, only_triggered: bool = True) -> list[str]:
-    """What :func:`find_organisations` gives the NER model for this text (to run many articles' at once)."""
+@dataclass(frozen=True)
+class NerInput:
+    """An article as the NER model reads it: the view, and the units (view spans) given to the model.
+
+    Made once per article: the pipeline gathers many articles' units to run
+    the model over all of them at once, then extracts each from the same input.
+    """
+
+    view: _View
+    units: list[tuple[int, int]]
+
+    @property
+    def sentences(self) -> list[str]:
+        return [self.view.text[s:e] for s, e in self.units]
+
+
+def ner_input(text: str, sentences: list[tuple[int, int]], *, only_triggered: bool = True) -> NerInput:
+    """The units of ``text`` the NER model reads: those of its sentences that pass :func:`worth_ner`."""
     view = _view(text)
-    return [view.text[s:e] for s, e in _model_units(view, sentences, company_rules(), only_triggered)]
+    return NerInput(view, _model_units(view, sentences, company_rules(), only_triggered))
 
 
-def _entities(
-    view: _View, sentences: list[tuple[int, int]], model: NerModel, g: Grammar, only_triggered: bool
-) -> tuple[list[Entity], list[tuple[int, int]]]:
-    """NER entities in view coordinates, and the units the model read."""
-    units = _model_units(view, sentences, g, only_triggered)
-    found = model.entities([view.text[s:e] for s, e in units])
+def _entities(prepared: NerInput, model: NerModel) -> list[Entity]:
+    """NER entities in view coordinates."""
+    found = model.entities(prepared.sentences)
     spans = sorted(
-        (s + us, e + us, label) for (us, _), ents in zip(units, found, strict=True) for s, e, label in ents
+        (s + us, e + us, label)
+        for (us, _), ents in zip(prepared.units, found, strict=True)
+        for s, e, label in ents
     )
-    return _merge_touching(spans), units
+    return _merge_touching(spans)
 
 
 def _merge_touching(entities: list[Entity]) -> list[Entity]:
@@ -756,6 +771,7 @@ def find_organisations(
     lexicon: Iterable[str] = (),
     *,
     only_triggered: bool = True,
+    prepared: NerInput | None = None,
 ) -> list[Organisation]:
     """Organisation mentions with kind (company, government, association, park, institution, media, other).
 
@@ -764,11 +780,16 @@ def find_organisations(
     ``only_triggered=False``). ``lexicon`` holds names known from earlier
     articles. Every mention of every name found is returned, in text order;
     a short form carries the full name it stands for in ``refers_to``.
+    ``prepared`` is :func:`ner_input` of the text, where the caller made it.
     """
     g = company_rules()
-    view = _view(text)
-    entities, units = _entities(view, sentences, model, g, only_triggered) if model else ([], [])
-    ctx = _Context(view.text, g, entities, units)
+    if model is None:
+        prepared = NerInput(_view(text), [])
+    elif prepared is None:
+        prepared = ner_input(text, sentences, only_triggered=only_triggered)
+    view = prepared.view
+    entities = _entities(prepared, model) if model else []
+    ctx = _Context(view.text, g, entities, prepared.units)
     found = [*_anchored(ctx), *_ner_names(ctx), *_listed(ctx), *_project_heads(ctx)]
     found += _aliases(ctx, found)
     found += [_Name(0, 0, n, "lexicon", classify(n, g) or "company") for n in lexicon if n]

@@ -330,8 +330,6 @@ QUOTED_END = regex.compile(r"“([^“”]{3,})”$")
 MODIFIER_GAP = regex.compile(r"[的\s]*")
 FOREIGN_NAME = regex.compile(r"\p{Han}{1,6}·(?P<last>\p{Han}{1,6})")
 HAN = regex.compile(r"\p{Han}+")
-JIEBA_BLOCK = regex.compile(BLOCK.pattern)
-"""What jieba segments as one block (it splits text there before cutting words)."""
 QUOTE_CHARS = '《》〈〉“”‘’"「」『』【】'
 INVESTMENT_ROLES = frozenset({"total_investment", "planned_investment", "contract_investment"})
 
@@ -387,7 +385,7 @@ class _Article:
     @cached_property
     def blocks(self) -> list[tuple[int, int]]:
         """The spans jieba segments one by one (runs of Han, Latin letters and digits)."""
-        return [m.span() for m in JIEBA_BLOCK.finditer(self.text)]
+        return [m.span() for m in BLOCK.finditer(self.text)]
 
     @cached_property
     def _block_starts(self) -> list[int]:

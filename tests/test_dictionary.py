@@ -91,7 +91,8 @@ def jiebas_own() -> jieba.Tokenizer:
     return tk
 
 
-def _jieba(words: tuple[str, ...] = ()) -> jieba.Tokenizer:
+@cache
+def _reference(words: tuple[str, ...] = ()) -> jieba.Tokenizer:
     """jieba itself (its pure-Python cut) over its own dictionary, with the added words."""
     tk = jieba.Tokenizer()
     tk.FREQ, tk.total, tk.initialized = dict(jiebas_own().FREQ), jiebas_own().total, True
@@ -159,8 +160,3 @@ def test_words_are_jiebas_words_on_the_corpus():
 @cache
 def _words(words: tuple[str, ...]) -> dictionary.Words:
     return dictionary.tokenizer(words)
-
-
-@cache
-def _reference(words: tuple[str, ...]) -> jieba.Tokenizer:
-    return _jieba(words)
