@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .models import Capacity, Period
 from .numbers import CN_NUMERAL_CHARS, NumberError, parse_number
-from .rules import load_rules
+from .rules import alternation, load_rules
 
 TriggerClass = Literal["production", "installed", "service", "energy", "rate", "scale", "irrigation"]
 
@@ -159,13 +159,6 @@ def unit_rules() -> UnitRules:
 # --------------------------------------------------------------------------- grammar
 
 
-def _alternation(words: list[str] | set[str], guard: dict[str, str] | None = None) -> str:
-    """Longest first, so 装机容量 wins over 容量 and GWh over GW."""
-    guard = guard or {}
-    ordered = sorted(set(words), key=lambda w: (-len(w), w))
-    return "|".join(regex.escape(w) + guard.get(w, "") for w in ordered)
-
-
 _LATIN_END = "(?![A-Za-z])"
 #: How many characters before a number ``not_before`` and ``spec_before`` look at.
 _BEFORE = 8
@@ -216,24 +209,24 @@ def _grammar() -> _Grammar:
     rules = unit_rules()
     ambiguous = {a.surface: a for a in rules.ambiguous}
     unit_guard = {u.surface: _unit_guard(u.surface, ambiguous.get(u.surface)) for u in rules.units}
-    units = _alternation([u.surface for u in rules.units], unit_guard)
+    units = alternation([u.surface for u in rules.units], unit_guard)
     suffixes = {s: p for p, words in rules.period_suffixes.items() for s in words}
     # Lazy magnitudes and numerals: 30万千升 is 30万 + 千升, 十五万千瓦 is 十五万 + 千瓦.
     arabic = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[十百千万亿]{0,3}?"
     chinese = f"(?P<chinese>[{regex.escape(rules.chinese_numerals)}]+?)"
     quantity = (
         rf"(?<![\d.A-Za-z])(?<!\d,)(?:(?P<count>\d+)[×xX*])?(?P<num>{arabic}|{chinese})(?:多|余)?"
-        rf"(?P<unit>{units})(?P<suffix>{_alternation(list(suffixes))})?(?:以上|左右)?"
+        rf"(?P<unit>{units})(?P<suffix>{alternation(list(suffixes))})?(?:以上|左右)?"
     )
     trigger_info = {w: t for t in rules.triggers for w in t.words}
     guard = dict.fromkeys(trigger_info, _TRIGGER_TAIL)
     timed = [w for w in trigger_info if w[0] in "年日月"]
     untimed = [w for w in trigger_info if w not in timed]
-    triggers = f"(?:{_TIME_GUARD}(?:{_alternation(timed, guard)}))|{_alternation(untimed, guard)}"
+    triggers = f"(?:{_TIME_GUARD}(?:{alternation(timed, guard)}))|{alternation(untimed, guard)}"
     breaks = regex.escape(rules.clause_breaks)
     items = breaks + regex.escape(rules.item_breaks)
-    stops = f"{_alternation(rules.project_nouns)}|{rules.product_stops}"
-    gap_words = _alternation(rules.gap_words)
+    stops = f"{alternation(rules.project_nouns)}|{rules.product_stops}"
+    gap_words = alternation(rules.gap_words)
     any_of = "|".join
     return _Grammar(
         rules=rules,
@@ -248,16 +241,16 @@ def _grammar() -> _Grammar:
         item_break=regex.compile(f"[{items}]", flags=regex.REVERSE),
         negative_in_clause=regex.compile(any_of(rules.negative_in_clause)),
         negative_in_item=regex.compile(any_of(rules.negative_in_item)),
-        area_words=regex.compile(_alternation(rules.area_words)),
+        area_words=regex.compile(alternation(rules.area_words)),
         spec_before=regex.compile(any_of(f"(?:{p})" for p in rules.spec_before)),
         spec_after=regex.compile(any_of(f"(?:{p})" for p in rules.spec_after)),
         facilities_after=regex.compile(rules.facilities_after),
         class_after=regex.compile(rules.class_after),
         capacity_after=regex.compile(
-            rf"[^{breaks}\d]{{0,8}}?(?:的)?(?:{_alternation(rules.capacity_words_after)})"
+            rf"[^{breaks}\d]{{0,8}}?(?:的)?(?:{alternation(rules.capacity_words_after)})"
         ),
         name_after=regex.compile(
-            rf"[^{breaks}]{{0,{rules.max_lookahead}}}?(?:{_alternation(rules.project_nouns)})"
+            rf"[^{breaks}]{{0,{rules.max_lookahead}}}?(?:{alternation(rules.project_nouns)})"
         ),
         product_after=regex.compile(
             rf"(?:的)?(?!{stops})(?P<product>[\p{{Han}}A-Za-z][\p{{Han}}A-Za-z()\-·]{{0,19}}?)(?={stops}|$)"

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from extract.models import DateRange
 from extract.numbers import parse_number
-from extract.rules import load_rules
+from extract.rules import alternation, load_rules
 
 _REFERENCE = regex.compile(r"\{([a-z_]+)\}")
 _GROUP_NAME = regex.compile(r"\(\?P<[a-z_]+>")
@@ -128,20 +128,16 @@ def _inside_class(pattern: str, pos: int) -> bool:
     return inside
 
 
-def _alternation(words: dict[str, int]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 def _compile_grammar(rules: DateRules) -> _Grammar:
     """Build the token pattern and the part-of-year matchers from the rule data."""
     clash = set(_GENERATED) & set(rules.fragments)
     if clash:
         raise ValueError(f"fragments {sorted(clash)} are generated from the tables and may not be defined")
     fragments = dict(rules.fragments)
-    fragments["relative_year"] = _alternation(rules.relative_years)
-    fragments["anaphoric_year"] = _alternation(rules.anaphoric_years)
-    fragments["relative_month"] = _alternation(rules.relative_months)
-    fragments["relative_day"] = _alternation(rules.relative_days)
+    fragments["relative_year"] = alternation(rules.relative_years)
+    fragments["anaphoric_year"] = alternation(rules.anaphoric_years)
+    fragments["relative_month"] = alternation(rules.relative_months)
+    fragments["relative_day"] = alternation(rules.relative_days)
     after = [(_expand(p.pattern, fragments), p) for p in rules.year_parts]
     bare = [
         (_expand(p.bare if isinstance(p.bare, str) else p.pattern, fragments), p)

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from extract.models import Money, MoneyRole, Qualifier
 from extract.numbers import CN_DIGITS, CN_NUMERAL_CHARS, NumberError, parse_number, to_int
-from extract.rules import load_rules
+from extract.rules import alternation, load_rules
 
 #: Ends a sentence: a role word never reaches across it.
 SENTENCE_BREAK = "。！？；;!?\n"
@@ -187,11 +187,6 @@ class _Grammar:
     list_joint: re.Pattern[str]
 
 
-def _alternation(words: list[str] | set[str]) -> str:
-    """A regex alternation of literal words, longest first (so compounds beat their parts)."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
-
-
 def _trie(words: Iterable[str]) -> str:
     """A regex of literal words as a trie (投(?:资(?:额|总额)?|入)...): same matches as the
     longest-first alternation, but the engine tries one branch per character, not every word."""
@@ -215,13 +210,13 @@ def _trie(words: Iterable[str]) -> str:
 def _amount_pattern(rules: MoneyRules) -> str:
     """One number with its vague marks and magnitudes: 40多亿, 十几个亿, 数千万, 1.5万亿, 两亿多,
     4千多亿, 2亿3000万."""
-    suffix = _alternation(rules.vague_suffixes)
+    suffix = alternation(rules.vague_suffixes)
     # 十几个亿 is an amount; 207个亿元以上项目 and 5个万亿级产业集群 count a size class.
     ge = rf"(?:个(?![ ]?[{MAGNITUDES}]+元?(?:及?以上|级)))?"
     magnitude = rf"[ ]?[{MAGNITUDES}]+(?:(?:{suffix})[万亿]+)?"
     arabic = rf"(?:{ARABIC})(?:(?:{suffix})?{ge}{magnitude}(?:\d+[{MAGNITUDES}]+)?)?"
     chinese = rf"[{CN_NUMERAL_CHARS}]+(?:(?:{suffix})?{ge}[万亿]+)?"
-    vague = rf"(?:(?:{_alternation(rules.vague_prefixes)})(?=[{MAGNITUDES}]))?"
+    vague = rf"(?:(?:{alternation(rules.vague_prefixes)})(?=[{MAGNITUDES}]))?"
     return rf"{vague}(?:{arabic}|{chinese})(?:{suffix})?"
 
 
@@ -231,15 +226,15 @@ def grammar() -> _Grammar:
     rules = load_rules("money", MoneyRules)
     amount = _amount_pattern(rules)
     currency_of = {w: code for code, words in rules.currencies.items() for w in words}
-    currency = f"(?:{_alternation(currency_of)})(?!{_alternation(rules.not_after_currency)})"
+    currency = f"(?:{alternation(currency_of)})(?!{alternation(rules.not_after_currency)})"
     opening_words = [*rules.prefix_qualifiers, *rules.vague_prefixes]
     starts = {*"0123456789", *CN_NUMERAL_CHARS, *(w[0] for w in opening_words)}
     money = (
         # never from inside a number, and only from a character that can open an amount
         rf"(?<![\d.{CN_NUMERAL_CHARS}])(?=[{re.escape(''.join(sorted(starts)))}])"
-        rf"(?:(?P<qual>{_alternation(rules.prefix_qualifiers)})(?:人民币)?)?"  # 约合人民币1.02亿元
+        rf"(?:(?P<qual>{alternation(rules.prefix_qualifiers)})(?:人民币)?)?"  # 约合人民币1.02亿元
         rf"(?P<amt>{amount})"
-        rf"(?:[ ]?(?P<cur1>{currency})?[ ]?(?:{_alternation(rules.range_separators)})[ ]?(?P<amt2>{amount}))?"
+        rf"(?:[ ]?(?P<cur1>{currency})?[ ]?(?:{alternation(rules.range_separators)})[ ]?(?P<amt2>{amount}))?"
         rf"(?:[ ]?(?P<cur>{currency})|(?<=[万亿多余]))"
     )
     triggers: dict[str, _Trigger] = {}
@@ -262,10 +257,10 @@ def grammar() -> _Grammar:
         rf"(?:(?P<money>{money})|(?P<trigger>{_trie(triggers)}))"
     )
     bare_right = {w for g in rules.triggers if g.bare for w in g.right}
-    follower = rf"[ ]?(?:$|[{re.escape(CLAUSE_BREAK)}]|{_alternation(rules.bare_followers)})"
-    joint = rf"[ ]?(?:[和与及]|{_alternation(rules.range_separators)})[ ]?"
+    follower = rf"[ ]?(?:$|[{re.escape(CLAUSE_BREAK)}]|{alternation(rules.bare_followers)})"
+    joint = rf"[ ]?(?:[和与及]|{alternation(rules.range_separators)})[ ]?"
     t = rules.threshold
-    counted = rf"(?:[2-9]|\d{{2,}}|[两三四五六七八九十几多数]+|一大?批)(?:{_alternation(t.counters)})"
+    counted = rf"(?:[2-9]|\d{{2,}}|[两三四五六七八九十几多数]+|一大?批)(?:{alternation(t.counters)})"
     return _Grammar(
         rules=rules,
         scanner=re.compile(scanner),
@@ -273,18 +268,18 @@ def grammar() -> _Grammar:
         currency_of=currency_of,
         # 投资120亿，| 投资120亿用于 | 投资从7000亿到6000亿 (not 缺口3万和2.2万公顷)
         bare_follower=re.compile(rf"{follower}|{joint}{amount}(?:[ ]?{currency}|{follower})"),
-        bare_right=re.compile(rf"的?[大小巨]?(?:{_alternation(bare_right)})"),
-        price_after=re.compile(rf"[ ]?(?:左右|上下)?(?:{_alternation(rules.price.after)})"),
+        bare_right=re.compile(rf"的?[大小巨]?(?:{alternation(bare_right)})"),
+        price_after=re.compile(rf"[ ]?(?:左右|上下)?(?:{alternation(rules.price.after)})"),
         price_before=re.compile(
-            rf"{re.escape(rules.price.per)}(?!{_alternation(rules.price.periods)})[^\W\d_]{{1,4}}$"
+            rf"{re.escape(rules.price.per)}(?!{alternation(rules.price.periods)})[^\W\d_]{{1,4}}$"
         ),
-        suffix_qualifier=re.compile(rf"[ ]?(?P<q>{_alternation(rules.suffix_qualifiers)})"),
+        suffix_qualifier=re.compile(rf"[ ]?(?P<q>{alternation(rules.suffix_qualifiers)})"),
         class_after_above=re.compile(
-            rf"[ ]?[及或]?以[上下]的?{_CLAUSE}{{0,12}}?(?:{_alternation(t.classes)})"
+            rf"[ ]?[及或]?以[上下]的?{_CLAUSE}{{0,12}}?(?:{alternation(t.classes)})"
         ),
         above_after=re.compile(r"[ ]?[及或]?以[上下]"),
-        class_after_magnitude=re.compile(rf"{_CLAUSE}{{0,6}}?(?:{_alternation(t.classes)})"),
-        grade_after=re.compile(rf"(?:{_alternation(t.grade)})"),
+        class_after_magnitude=re.compile(rf"{_CLAUSE}{{0,6}}?(?:{alternation(t.classes)})"),
+        grade_after=re.compile(rf"(?:{alternation(t.grade)})"),
         count_after=re.compile(
             rf"(?:[ ]?[及或]?以[上下])?{_CLAUSE}{{0,6}}?的{_CLAUSE}{{0,16}}?"
             rf"(?:有|达到|达|不少于|超过|共)?{counted}(?:以上|左右)?(?=[{re.escape(CLAUSE_BREAK)}]|$)"
@@ -293,14 +288,14 @@ def grammar() -> _Grammar:
         # 5家|超百亿元; not 21个国家的企业签订了|超过52亿元, nor a sum: 5个共投资|近30亿元的项目
         count_before=re.compile(
             rf"{counted}(?!{_CLAUSE}*?(?:共|总投资|总额|合计|累计|总计))"
-            rf"(?:{_CLAUSE}{{0,12}}的|{_CLAUSE}{{0,8}}?(?:{_alternation(triggers)}))?$"
+            rf"(?:{_CLAUSE}{{0,12}}的|{_CLAUSE}{{0,8}}?(?:{alternation(triggers)}))?$"
         ),
         clause_gap=re.compile(rf"{_CLAUSE}*"),
         label_gap=re.compile(rf"(?:{_CLAUSE}|[:：])*"),
         conversion_gap=re.compile(r"[ ,，(（]*"),
         unsuffix=str.maketrans("", "", "".join(rules.vague_suffixes) + "个"),
         rate_before=tuple(rules.rate_units.before),
-        rate_after=re.compile(rf"[ ]?(?:{_alternation(rules.rate_units.after)})"),
+        rate_after=re.compile(rf"[ ]?(?:{alternation(rules.rate_units.after)})"),
         sentence_break=re.compile(f"[{re.escape(SENTENCE_BREAK)}]"),
         word_joint=re.compile(r"[和、及与,，]|以及"),
         list_joint=re.compile(joint),

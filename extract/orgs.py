@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from .dictionary import shared_words, word_tags
 from .models import Organisation, OrgKind
 from .ner import Entity, NerModel
-from .rules import load_rules
+from .rules import alternation, load_rules
 
 # --------------------------------------------------------------------------- rules
 
@@ -117,11 +117,6 @@ class CompanyRules(BaseModel):
         return self
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation trying longer words first (so 有限公司 wins over 公司)."""
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class Grammar:
     """The rules compiled once: regexes and sets used on every article."""
@@ -138,12 +133,12 @@ class Grammar:
 
     @cached_property
     def anchor_re(self) -> regex.Pattern:
-        return regex.compile(_alternation(self.rules.anchors))
+        return regex.compile(alternation(self.rules.anchors))
 
     @cached_property
     def branch_re(self) -> regex.Pattern:
         """A branch written after a name: optional place, then 分行/支行/分公司 ..."""
-        return regex.compile(rf"(?:{self.place_re.pattern})?(?:{_alternation(self.rules.branches)})")
+        return regex.compile(rf"(?:{self.place_re.pattern})?(?:{alternation(self.rules.branches)})")
 
     @cached_property
     def branch_end_re(self) -> regex.Pattern:
@@ -151,7 +146,7 @@ class Grammar:
 
     @cached_property
     def generic_exception_re(self) -> regex.Pattern:
-        return regex.compile(rf"(?:{_alternation(self.rules.generic_exceptions)})$")
+        return regex.compile(rf"(?:{alternation(self.rules.generic_exceptions)})$")
 
     @cached_property
     def overrides(self) -> list[tuple[regex.Pattern, OrgKind]]:
@@ -163,16 +158,16 @@ class Grammar:
 
     @cached_property
     def determiner_re(self) -> regex.Pattern:
-        return regex.compile(rf"^(?:{_alternation(self.rules.determiners)}|{COUNT})+")
+        return regex.compile(rf"^(?:{alternation(self.rules.determiners)}|{COUNT})+")
 
     @cached_property
     def long_ending_re(self) -> regex.Pattern:
         """Endings of two characters or more (a single 部 or 报 after a name is often a verb's start)."""
-        return regex.compile(_alternation(e for e in self.ending_kind if len(e) >= 2))
+        return regex.compile(alternation(e for e in self.ending_kind if len(e) >= 2))
 
     @cached_property
     def industry_re(self) -> regex.Pattern:
-        return regex.compile(rf"(?:{_alternation(self.rules.industries)})")
+        return regex.compile(rf"(?:{alternation(self.rules.industries)})")
 
     def brand_length(self, name: str) -> int:
         """Length of what stands before a closing industry word (海润|光伏 → 2); 0 if none."""
@@ -181,32 +176,32 @@ class Grammar:
 
     @cached_property
     def tail_re(self) -> regex.Pattern:
-        return regex.compile(rf"(?:{_alternation(self.rules.tails)})$")
+        return regex.compile(rf"(?:{alternation(self.rules.tails)})$")
 
     @cached_property
     def sector_re(self) -> regex.Pattern:
-        return regex.compile(_alternation(self.rules.sectors))
+        return regex.compile(alternation(self.rules.sectors))
 
     @cached_property
     def industry_end_re(self) -> regex.Pattern:
-        return regex.compile(rf"(?:{_alternation(self.rules.industries)})$")
+        return regex.compile(rf"(?:{alternation(self.rules.industries)})$")
 
     @cached_property
     def generic_re(self) -> regex.Pattern:
         """Text made only of generic words and determiners: no proper part of a name."""
-        words = _alternation([*self.rules.generic, *self.rules.determiners])
+        words = alternation([*self.rules.generic, *self.rules.determiners])
         return regex.compile(rf"(?:{words})*")
 
     @cached_property
     def place_re(self) -> regex.Pattern:
-        names = _alternation(self.rules.places.names)
+        names = alternation(self.rules.places.names)
         suffixes = "".join(self.rules.places.suffixes)
         return regex.compile(rf"(?:{names}|\p{{Han}}{{1,5}}?[{suffixes}])")
 
     @cached_property
     def list_end_re(self) -> regex.Pattern:
-        heads = _alternation(self.rules.list_heads)
-        quantifiers = _alternation(self.rules.list_quantifiers)
+        heads = alternation(self.rules.list_heads)
+        quantifiers = alternation(self.rules.list_quantifiers)
         return regex.compile(
             rf"等(?:{QUANTITY}[家户个]|{quantifiers})?(?:{NAME_CHAR}){{0,8}}?(?:{heads})"
             rf"|(?<=、{NAME_CHAR}{{1,12}}\p{{Han}}){QUANTITY}[家户](?!{NAME_CHAR}{{0,3}}?(?:项目|产品))"
@@ -214,17 +209,17 @@ class Grammar:
 
     @cached_property
     def project_head_re(self) -> regex.Pattern:
-        heads = _alternation(self.rules.project_heads)
+        heads = alternation(self.rules.project_heads)
         return regex.compile(rf"(?:{heads})(?=[\d{CHINESE_DIGITS}])")
 
     @cached_property
     def project_word_re(self) -> regex.Pattern:
-        return regex.compile(_alternation(self.rules.project_words))
+        return regex.compile(alternation(self.rules.project_words))
 
     @cached_property
     def trigger_re(self) -> regex.Pattern:
         company_anchors = [a for a in self.rules.anchors if self.ending_kind[a] == "company"]
-        return regex.compile(_alternation([*self.rules.triggers, *company_anchors, *self.rules.industries]))
+        return regex.compile(alternation([*self.rules.triggers, *company_anchors, *self.rules.industries]))
 
     @cached_property
     def boundaries(self) -> frozenset[str]:

@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict
 from .dictionary import BLOCK, Words, tokenizer, word_tags
 from .models import Capacity, DateRange, Indicator, Mention, Money, Organisation, Project, Stage
 from .numbers import NumberError, parse_number
-from .rules import load_rules
+from .rules import alternation, load_rules
 
 # --------------------------------------------------------------------------- rules
 
@@ -113,11 +113,6 @@ class StageRules(BaseModel):
     expected: str
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation trying longer words first."""
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 def _any_of(patterns: Iterable[str]) -> regex.Pattern:
     return regex.compile("|".join(f"(?:{p})" for p in patterns))
 
@@ -135,11 +130,11 @@ class _Grammar:
 
     @cached_property
     def head_re(self) -> regex.Pattern:
-        return regex.compile(_alternation([*self.rules.heads.strong, *self.rules.heads.weak]))
+        return regex.compile(alternation([*self.rules.heads.strong, *self.rules.heads.weak]))
 
     @cached_property
     def heads_only_re(self) -> regex.Pattern:
-        return regex.compile(rf"(?:{_alternation([*self.rules.heads.strong, *self.rules.heads.weak])})+")
+        return regex.compile(rf"(?:{alternation([*self.rules.heads.strong, *self.rules.heads.weak])})+")
 
     @cached_property
     def single_tail_re(self) -> regex.Pattern:
@@ -147,7 +142,7 @@ class _Grammar:
 
     @cached_property
     def head_suffix_re(self) -> regex.Pattern:
-        return regex.compile(rf"(?:{_alternation([*self.rules.heads.strong, *self.rules.heads.weak])})$")
+        return regex.compile(rf"(?:{alternation([*self.rules.heads.strong, *self.rules.heads.weak])})$")
 
     @cached_property
     def boundaries(self) -> frozenset[str]:
@@ -159,7 +154,7 @@ class _Grammar:
 
     @cached_property
     def location_re(self) -> regex.Pattern:
-        return regex.compile(_alternation(self.rules.location_markers))
+        return regex.compile(alternation(self.rules.location_markers))
 
     @cached_property
     def generic(self) -> frozenset[str]:
@@ -172,7 +167,7 @@ class _Grammar:
     @cached_property
     def not_after_re(self) -> regex.Pattern:
         count = r"[\d一二三四五六七八九十百千几数多余]+[个项批座家处条]"
-        return regex.compile(rf"(?:(?:{_alternation(self.rules.not_after)})(?:{count})?|{count})$")
+        return regex.compile(rf"(?:(?:{alternation(self.rules.not_after)})(?:{count})?|{count})$")
 
     @cached_property
     def not_before_re(self) -> regex.Pattern:
@@ -213,7 +208,7 @@ class _Grammar:
     @cached_property
     def company_verb_re(self) -> regex.Pattern:
         return regex.compile(
-            rf"(?:和|与|、|分别|共同|\p{{Han}}{{0,2}}?)(?:{_alternation(self.rules.company_verbs)})"
+            rf"(?:和|与|、|分别|共同|\p{{Han}}{{0,2}}?)(?:{alternation(self.rules.company_verbs)})"
         )
 
     @cached_property
@@ -226,8 +221,8 @@ class _Grammar:
 
     @cached_property
     def contact_re(self) -> regex.Pattern:
-        titles = _alternation(self.rules.contact_titles)
-        second = _alternation(self.rules.second_titles)
+        titles = alternation(self.rules.contact_titles)
+        second = alternation(self.rules.second_titles)
         return regex.compile(rf"(?:{titles})(?:、[^，。；：]{{0,20}}?(?:{second}))?")
 
     @cached_property
@@ -236,7 +231,7 @@ class _Grammar:
 
     @cached_property
     def place_re(self) -> regex.Pattern:
-        return regex.compile(rf"\p{{Han}}+(?:{_alternation(self.rules.place_suffixes)})")
+        return regex.compile(rf"\p{{Han}}+(?:{alternation(self.rules.place_suffixes)})")
 
     @cached_property
     def zones(self) -> frozenset[str]:
@@ -260,7 +255,7 @@ class _Grammar:
 
     @cached_property
     def stage_re(self) -> regex.Pattern:
-        return regex.compile(_alternation(w for ws in self.stages.stages.values() for w in ws))
+        return regex.compile(alternation(w for ws in self.stages.stages.values() for w in ws))
 
     @cached_property
     def stage_of(self) -> dict[str, Stage]:
@@ -273,11 +268,11 @@ class _Grammar:
 
     @cached_property
     def before_blocker_re(self) -> regex.Pattern:
-        return regex.compile(_alternation(self.stages.before_blockers))
+        return regex.compile(alternation(self.stages.before_blockers))
 
     @cached_property
     def after_blocker_re(self) -> regex.Pattern:
-        return regex.compile(_alternation(self.stages.after_blockers))
+        return regex.compile(alternation(self.stages.after_blockers))
 
 
 @cache

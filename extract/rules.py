@@ -9,10 +9,12 @@ changing what is extracted.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+import regex
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -54,3 +56,15 @@ def load_rules(name: str, model: type[M]) -> M:
         return model.model_validate(_raw(name))
     except ValidationError as exc:
         raise RulesError(f"{rules_dir() / (name + '.yml')}: {exc}") from exc
+
+
+def alternation(words: Iterable[str], after: Mapping[str, str] | None = None) -> str:
+    """A regex alternation of literal words, longest first, so a compound wins over its parts.
+
+    (有限公司 over 公司, 装机容量 over 容量.) ``after`` adds a pattern behind
+    some words (a guard such as ``(?![A-Za-z])``). Ties in length are ordered
+    too, so the pattern is the same in every process.
+    """
+    after = after or {}
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(regex.escape(w) + after.get(w, "") for w in ordered)

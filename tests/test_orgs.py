@@ -20,13 +20,13 @@ from extract.clean import clean
 from extract.ner import Entity, NerModel, lac_model
 from extract.orgs import (
     CompanyRules,
-    _alternation,
     classify,
     company_names,
     find_organisations,
     leftmost_longest,
     worth_ner,
 )
+from extract.rules import alternation
 from extract.sentences import split_sentences
 
 #: Issue "companies and organisations": minimum company F1 on the dev gold.
@@ -323,6 +323,6 @@ def test_dev_gold_company_f1(lac):
 def test_names_are_found_as_the_alternation_of_them_finds_them(text, words):
     """Leftmost, then longest: the same mentions as finditer over the names, longest first."""
     expected = (
-        [(m.start(), m.end(), m.group()) for m in regex.finditer(_alternation(words), text)] if words else []
+        [(m.start(), m.end(), m.group()) for m in regex.finditer(alternation(words), text)] if words else []
     )
     assert leftmost_longest(text, words) == expected
