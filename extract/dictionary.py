@@ -48,19 +48,28 @@ _ALNUM_RUN = re.compile("[a-zA-Z0-9]+")
 _PAD_WORD = "\U000f0000"
 
 
-class Dictionary(NamedTuple):
-    """jieba's words with their frequencies (and prefixes, see :func:`_build`), total, and POS tags."""
-
-    freq: dict[str, int]
-    total: int
-    tags: dict[str, str]
-
-
 def _dictionary_file() -> Path:
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:
         raise RuntimeError("jieba is not installed; its dictionary is projreg's. Hint: pip install -e .")
     return Path(spec.origin).parent / "dict.txt"
+
+
+#: Low bits of a packed entry: the number of the word's tag (jieba has 55 tags); the rest is its frequency.
+TAG_BITS = 8
+
+
+class Dictionary(NamedTuple):
+    """jieba's dictionary: per word (and prefix, see :func:`_build`) its frequency and tag, packed; the total.
+
+    One table of ints rather than one of frequencies and one of tags: it loads
+    in 0.25 s instead of 0.38 s (start-up) and takes 20 MB less in each process.
+    """
+
+    packed: dict[str, int]
+    total: int
+    #: Tag names by number; number 0 is no tag (a prefix that is no word).
+    tag_names: tuple[str | None, ...]
 
 
 def _build() -> bytes:
@@ -77,18 +86,25 @@ def _build() -> bytes:
     path = _dictionary_file()
     with path.open("rb") as f:
         freq, total = jieba.Tokenizer().gen_pfdict(f)
-    freq = {w: f for w, f in freq.items() if f or len(w) == 1 or _ALNUM_RUN.fullmatch(w)}
     lines = path.read_text(encoding="utf-8")
-    same = {word: word for word in freq}  # the tags' keys are the same objects: pickled once
-    tags = {same[word]: tag for word, tag in re.findall(r"^(\S+) \d+ (\S+)$", lines, re.MULTILINE)}
-    return pickle.dumps((freq, total, tags), protocol=pickle.HIGHEST_PROTOCOL)
+    tags = dict(re.findall(r"^(\S+) \d+ (\S+)$", lines, re.MULTILINE))
+    names = (None, *sorted(set(tags.values())))
+    if len(names) > 1 << TAG_BITS:
+        raise RuntimeError(f"jieba's dictionary has {len(names) - 1} tags; raise TAG_BITS ({TAG_BITS})")
+    number = {name: i for i, name in enumerate(names)}
+    packed = {
+        word: f << TAG_BITS | number[tags.get(word)]
+        for word, f in freq.items()
+        if f or word in tags or len(word) == 1 or _ALNUM_RUN.fullmatch(word)
+    }
+    return pickle.dumps((packed, total, names), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @cache
 def _shipped() -> Dictionary:
     """The dictionary as shipped with jieba, from the cache (named by a digest of the dictionary file)."""
     digest = hashlib.sha256(_dictionary_file().read_bytes()).hexdigest()[:16]
-    return cached(f"jieba-{digest}-v3.pickle", _build, lambda data: Dictionary(*pickle.loads(data)))
+    return cached(f"jieba-{digest}-v4.pickle", _build, lambda data: Dictionary(*pickle.loads(data)))
 
 
 class Frequencies:
@@ -98,12 +114,15 @@ class Frequencies:
     copy, in every worker); the added words are a few hundred.
     """
 
-    def __init__(self, shipped: dict[str, int]) -> None:
-        self._shipped, self._added = shipped, {}
+    def __init__(self, packed: dict[str, int]) -> None:
+        self._shipped, self._added = packed, {}
 
     def get(self, word: str, default: int | None = None) -> int | None:
         found = self._added.get(word)
-        return found if found is not None else self._shipped.get(word, default)
+        if found is not None:
+            return found
+        packed = self._shipped.get(word)
+        return default if packed is None else packed >> TAG_BITS
 
     def __setitem__(self, word: str, freq: int) -> None:
         self._added[word] = freq
@@ -113,6 +132,18 @@ class Frequencies:
         if found is None:
             self._added[word] = found = freq
         return found
+
+
+class Tags:
+    """jieba's part-of-speech tag per word (what ``jieba.posseg`` looks up, without its model)."""
+
+    def __init__(self, dictionary: Dictionary) -> None:
+        self._packed, self._names = dictionary.packed, dictionary.tag_names
+
+    def get(self, word: str, default: str | None = None) -> str | None:
+        packed = self._packed.get(word)
+        name = None if packed is None else self._names[packed & ((1 << TAG_BITS) - 1)]
+        return default if name is None else name
 
 
 class Words:
@@ -134,10 +165,11 @@ class Words:
     """
 
     def __init__(
-        self, freq: dict[str, int], total: int, words: tuple[str, ...] = (), engine: Any = None
+        self, packed: dict[str, int], total: int, words: tuple[str, ...] = (), engine: Any = None
     ) -> None:
-        #: jieba's frequencies (0 for prefixes) and total, with the added words: the reference.
-        self.FREQ, self.total = Frequencies(freq), total
+        #: jieba's frequencies (0 for prefixes; from :attr:`Dictionary.packed`) and total, with
+        #: the added words: the reference.
+        self.FREQ, self.total = Frequencies(packed), total
         #: A jieba-rs segmenter of jieba's dictionary (anything with its ``cut`` and ``add_word``).
         self._rust = engine or rjieba.Jieba()
         self._padding = 0
@@ -193,7 +225,7 @@ def tokenizer(words: tuple[str, ...] = ()) -> Words:
     The shipped table is shared by all, never copied (see :class:`Frequencies`).
     """
     shipped = _shipped()
-    return Words(shipped.freq, shipped.total, words)
+    return Words(shipped.packed, shipped.total, words)
 
 
 @cache
@@ -204,9 +236,10 @@ def shared_words() -> Words:
     builds anyway (0.17 s, 25 MB): a third one would only cost start-up.
     """
     shipped = _shipped()
-    return Words(shipped.freq, shipped.total, engine=rjieba)
+    return Words(shipped.packed, shipped.total, engine=rjieba)
 
 
-def word_tags() -> dict[str, str]:
+@cache
+def word_tags() -> Tags:
     """jieba's dictionary part-of-speech tag per word (what ``jieba.posseg`` looks up, without its model)."""
-    return _shipped().tags
+    return Tags(_shipped())

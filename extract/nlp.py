@@ -19,7 +19,6 @@ from typing import Any, Literal, NamedTuple
 
 import numpy
 import spacy
-from pydantic import BaseModel
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -28,13 +27,13 @@ from spacy.vocab import Vocab
 
 from .capacity import find_capacities
 from .dates import find_dates
-from .dictionary import Words, shared_words
+from .dictionary import Words
 from .money import find_money
 from .ner import NerModel, Prefetched, lac_model
 from .orgs import find_organisations, ner_input
 from .projects import find_projects
-from .rules import load_rules
 from .sentences import split_sentences
+from .words import extraction_words, kept_words
 
 Doc.set_extension("published", default=None, force=True)
 #: The text the Doc was made from: ``doc.text`` is rebuilt from the tokens at every access,
@@ -65,20 +64,6 @@ SEGMENTERS: tuple[Segmenter, ...] = ("jieba", "pkuseg")
 
 class SegmenterError(RuntimeError):
     """A segmenter that cannot be used here: unknown, or its package is not installed."""
-
-
-class Lexicon(BaseModel):
-    """``rules/lexicon.yml``: words the segmenter must keep whole (units, company suffixes, place names)."""
-
-    words: list[str]
-
-
-@cache
-def _prepare_words() -> None:
-    """Load jieba's dictionary once per process into the shared segmenter, with our lexicon added."""
-    words = shared_words()
-    for word in load_rules("lexicon", Lexicon).words:
-        words.add_word(word)
 
 
 def _pkuseg() -> Any:
@@ -209,12 +194,12 @@ def build_pipeline(ner: bool = True, segmenter: Segmenter = "jieba") -> Language
     """
     if segmenter not in SEGMENTERS:
         raise SegmenterError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
-    _prepare_words()
+    words = extraction_words()
     if segmenter == "jieba":
         # jieba's words, cut by jieba-rs (extract.dictionary); spaCy's own jieba segmenter would
         # import jieba (0.3 s of start-up) only to be replaced.
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
-        nlp.tokenizer = WordsTokenizer(nlp.vocab, shared_words())
+        nlp.tokenizer = WordsTokenizer(nlp.vocab, words)
     else:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
     # No component reads lexical attributes (like_num, shape ...); computing them for every new
@@ -222,7 +207,7 @@ def build_pipeline(ner: bool = True, segmenter: Segmenter = "jieba") -> Language
     nlp.vocab.lex_attr_getters = {}
     if segmenter == "pkuseg":
         nlp.tokenizer.pkuseg_seg = _pkuseg()
-        nlp.tokenizer.pkuseg_update_user_dict(load_rules("lexicon", Lexicon).words)
+        nlp.tokenizer.pkuseg_update_user_dict(list(kept_words()))
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"ner": ner} if name == "projreg_organisations" else {})
     return nlp

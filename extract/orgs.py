@@ -35,10 +35,11 @@ from functools import cache, cached_property
 import regex
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from .dictionary import shared_words, word_tags
+from .dictionary import word_tags
 from .models import Organisation, OrgKind
 from .ner import Entity, NerModel
 from .rules import alternation, load_rules
+from .words import extraction_words
 
 # --------------------------------------------------------------------------- rules
 
@@ -337,7 +338,7 @@ def _ending(name: str, g: Grammar) -> str:
 def is_common_word(word: str, grammar: Grammar | None = None) -> bool:
     """A word jieba's dictionary gives at least ``common_frequency``: alone it is no name."""
     g = grammar or company_rules()
-    return shared_words().FREQ.get(word, 0) >= g.rules.common_frequency
+    return extraction_words().FREQ.get(word, 0) >= g.rules.common_frequency
 
 
 def _is_place(name: str, g: Grammar) -> bool:
@@ -390,7 +391,7 @@ def _trim(text: str, start: int, end: int, g: Grammar) -> tuple[int, int]:
         end = m.start()
     if m := _OPEN_BRACKET_RE.search(text, start, end):
         end = m.start()  # 中核新能源公司(小堆公司: a bracket opened and not closed
-    while start < end and _is_boundary(first := shared_words().cut(text[start:end], HMM=False)[0], g):
+    while start < end and _is_boundary(first := extraction_words().cut(text[start:end], HMM=False)[0], g):
         start += len(first)
     return start, end
 
@@ -430,7 +431,7 @@ def _scan_start(ctx: _Context, end: int, lowest: int, by_tag: bool = True) -> in
     start = end
     while start > lowest and _NAME_CHAR_RE.match(ctx.text[start - 1]):
         start -= 1
-    words = shared_words().cut(ctx.text[start:end], HMM=False) if start < end else []
+    words = extraction_words().cut(ctx.text[start:end], HMM=False) if start < end else []
     offset = end
     for i in range(len(words) - 1, -1, -1):
         if _is_boundary(words[i], ctx.grammar, by_tag):
@@ -489,9 +490,9 @@ def _only_common_words(name: str, g: Grammar) -> bool:
     One common word before an industry word is a brand all the same (阳光电源);
     two are an industry (智能网联汽车).
     """
-    if (brand := g.brand_length(name)) >= 2 and len(shared_words().cut(name[:brand], HMM=False)) == 1:
+    if (brand := g.brand_length(name)) >= 2 and len(extraction_words().cut(name[:brand], HMM=False)) == 1:
         return False
-    words = shared_words().cut(name, HMM=False)
+    words = extraction_words().cut(name, HMM=False)
     return all(len(w) >= 2 and is_common_word(w, g) for w in words)
 
 
@@ -499,7 +500,7 @@ def _splits_word(text: str, end: int, g: Grammar) -> bool:
     """A name ending inside a dictionary word (细分行|业, 水利部|会同) ends in the wrong place."""
     window_start = max(0, end - 4)
     offset = window_start
-    for word in shared_words().cut(text[window_start : end + 4], HMM=False):
+    for word in extraction_words().cut(text[window_start : end + 4], HMM=False):
         if offset < end < offset + len(word):
             return True
         offset += len(word)
@@ -547,7 +548,7 @@ def _distinctive(ctx: _Context, start: int, end: int) -> bool:
         return True
     if (brand := g.brand_length(item)) >= 2:
         return not is_common_word(item[:brand], g)
-    return any(not is_common_word(w, g) for w in shared_words().cut(item) if len(w) >= 2)
+    return any(not is_common_word(w, g) for w in extraction_words().cut(item) if len(w) >= 2)
 
 
 _ITEM_SPLIT = regex.compile(r"、|(?<=\p{Han}{2})(?:和|及|与|以及)(?=\p{Han}{2})")

@@ -35,10 +35,11 @@ from functools import cache, cached_property
 import regex
 from pydantic import BaseModel, ConfigDict
 
-from .dictionary import BLOCK, Words, tokenizer, word_tags
+from .dictionary import BLOCK, word_tags
 from .models import Capacity, DateRange, Indicator, Mention, Money, Organisation, Project, Stage
 from .numbers import NumberError, parse_number
 from .rules import alternation, load_rules
+from .words import extraction_words
 
 # --------------------------------------------------------------------------- rules
 
@@ -281,17 +282,8 @@ def grammar() -> _Grammar:
     return _Grammar(load_rules("projects", ProjectRules), load_rules("stages", StageRules))
 
 
-@cache
-def _tokenizer() -> Words:
-    """A jieba tokenizer of our own (the shared one may carry other modules' words)."""
-    rules = grammar().rules
-    words = [*rules.heads.strong, *rules.heads.weak, *rules.boundaries, *rules.contact_titles, *rules.zones]
-    # A single character made a word would cut unknown names apart (金建铁路).
-    return tokenizer(tuple(w for w in words if len(w) > 1))
-
-
 def _known(word: str) -> bool:
-    return bool(_tokenizer().FREQ.get(word))
+    return bool(extraction_words().FREQ.get(word))
 
 
 @cache
@@ -390,7 +382,7 @@ class _Article:
         if i not in self._block_tokens:
             start, end = self.blocks[i]
             out, pos = [], start
-            for word in _tokenizer().cut(self.text[start:end]):
+            for word in extraction_words().cut(self.text[start:end]):
                 out.append(_Token(pos, pos + len(word), word))
                 pos += len(word)
             self._block_tokens[i] = out

@@ -40,7 +40,8 @@ def rules_dir() -> Path:
 
 
 @cache
-def _raw(name: str) -> object:
+def raw_rules(name: str) -> object:
+    """``rules/<name>.yml`` as parsed YAML, before any model validates it (read once per process)."""
     path = rules_dir() / f"{name}.yml"
     if not path.is_file():
         raise RulesError(f"rule file {path} is missing")
@@ -53,7 +54,7 @@ def _raw(name: str) -> object:
 def load_rules(name: str, model: type[M]) -> M:
     """Parse ``rules/<name>.yml`` into ``model``; every error is reported with the file."""
     try:
-        return model.model_validate(_raw(name))
+        return model.model_validate(raw_rules(name))
     except ValidationError as exc:
         raise RulesError(f"{rules_dir() / (name + '.yml')}: {exc}") from exc
 

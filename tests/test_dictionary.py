@@ -43,12 +43,15 @@ def test_the_dictionary_is_jiebas_own(fresh_cache):
     shipped = dictionary._shipped()
     reference = jiebas_own()
     assert shipped.total == reference.total
-    assert {w: f for w, f in shipped.freq.items() if f} == {w: f for w, f in reference.FREQ.items() if f}
-    pieces = {w for w, f in reference.FREQ.items() if not f and (len(w) == 1 or PIECE.fullmatch(w))}
-    assert {w for w, f in shipped.freq.items() if not f} == pieces
+    freq = {w: p >> dictionary.TAG_BITS for w, p in shipped.packed.items()}
+    assert {w: f for w, f in freq.items() if f} == {w: f for w, f in reference.FREQ.items() if f}
     tags = jieba.posseg.dt.word_tag_tab
-    assert shipped.tags == tags
-    assert shipped.tags["吉林"] == "ns"
+    kept = {w for w, f in reference.FREQ.items() if not f and (len(w) == 1 or PIECE.fullmatch(w))} | {
+        w for w in tags if not reference.FREQ[w]
+    }
+    assert {w for w, f in freq.items() if not f} == kept
+    assert {w: dictionary.Tags(shipped).get(w) for w in tags} == tags
+    assert {w for w in freq if dictionary.Tags(shipped).get(w) is not None} == set(tags)
 
 
 def test_a_broken_cache_is_rebuilt(fresh_cache, caplog):
@@ -56,7 +59,7 @@ def test_a_broken_cache_is_rebuilt(fresh_cache, caplog):
     [cached] = fresh_cache.glob("jieba-*.pickle")
     cached.write_bytes(b"not a pickle")
     dictionary._shipped.cache_clear()
-    assert dictionary._shipped().tags["吉林"] == "ns"
+    assert dictionary.Tags(dictionary._shipped()).get("吉林") == "ns"
     assert "rebuilding the unreadable cache file" in caplog.text
 
 
@@ -76,7 +79,7 @@ def test_tokenizers_with_words_do_not_change_each_other():
     plain = dictionary.tokenizer()
     with_word = dictionary.tokenizer(("绿电产业示范园区",))
     assert (
-        dictionary.tokenizer(("绿电产业示范园区",)).FREQ._shipped is dictionary._shipped().freq
+        dictionary.tokenizer(("绿电产业示范园区",)).FREQ._shipped is dictionary._shipped().packed
     )  # never copied
     assert with_word.lcut("双辽市绿电产业示范园区") == ["双辽市", "绿电产业示范园区"]
     assert "绿电产业示范园区" not in plain.lcut("双辽市绿电产业示范园区")
