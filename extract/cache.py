@@ -6,13 +6,16 @@ folder (``$XDG_CACHE_HOME/projreg``) is private to the user, because a file
 such as a pickle must never come from a folder others can write. Files are
 written atomically, so parallel workers read the old file or the new one;
 an unreadable file is rebuilt, and an unwritable folder only costs the build
-each time.
+each time. A new file's name changes with what it is built from (a version,
+a digest), so each build also removes the files of its kind that other
+versions left and nothing used for a week (:data:`STALE_AFTER_S`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -20,6 +23,10 @@ from typing import TypeVar
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: A file of the same kind under another name (another version's) is removed once it is this old:
+#: an install still using it rebuilds it once, so two installs never remove each other's files in turn.
+STALE_AFTER_S = 7 * 24 * 3600
 
 
 def cache_folder() -> Path:
@@ -45,4 +52,18 @@ def cached(name: str, build: Callable[[], bytes], load: Callable[[bytes], T]) ->
         partial.replace(path)  # atomic: a parallel process reads the old file or the new one
     except OSError as err:
         logger.warning("cannot cache %s (%s); it is built afresh in every process", path, err)
+    else:
+        _remove_stale(path)
     return load(data)
+
+
+def _remove_stale(path: Path) -> None:
+    """Remove the week-old files of ``path``'s kind (its name up to the first ``-``) under other names."""
+    cutoff = time.time() - STALE_AFTER_S
+    for other in path.parent.glob(f"{path.name.split('-', 1)[0]}-*"):
+        try:
+            if other != path and other.stat().st_mtime < cutoff:
+                other.unlink()
+                logger.info("removed the stale cache file %s", other)
+        except OSError:  # another process removed it first, or it is not ours to remove
+            pass
