@@ -92,7 +92,8 @@ def ingest(
     """Read articles (files, folders, or - for JSONL on stdin) into the registry.
 
     \b
-    Folders are read recursively for .txt, .md, .html/.htm and .jsonl files;
+    Folders are read recursively for .txt, .md, .html/.htm, .jsonl and
+    .jsonl.gz files (gzipped JSONL is streamed, never unpacked to disk);
     a *.meta.jsonl file beside .txt/.html files gives their title and date.
     Bad inputs are reported and recorded (table failures); the run goes on.
     A killed run can be run again: committed articles are skipped as unchanged.

@@ -8,8 +8,10 @@ in it still ingests every good article and tells the user about every bad one.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -22,6 +24,10 @@ from .models import Article, IngestFailure
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
+#: A gzip-compressed JSONL batch (an archive as shipped), streamed through gzip.
+JSONL_GZ_SUFFIX = ".jsonl.gz"
+#: What a truncated or damaged gzip stream raises part-way through.
+GZIP_ERRORS = (OSError, EOFError, zlib.error)
 #: ``*.meta.jsonl`` beside .txt/.html files gives their title/date/source/url by id.
 META_SUFFIX = ".meta.jsonl"
 METADATA_FIELDS = ("title", "date", "source", "url")
@@ -40,9 +46,10 @@ def iter_inputs(paths: Iterable[str | Path], stdin: IO[str] | None = None) -> It
     """Yield every article (or failure) found under ``paths`` in a stable order.
 
     ``-`` reads JSONL from ``stdin``; a folder is walked recursively for
-    .txt/.md/.html/.htm/.jsonl files (other files are ignored); a file is read
-    whatever its extension says about its encoding. Ids seen twice in one batch
-    are failures after the first, so one article never silently replaces another.
+    .txt/.md/.html/.htm/.jsonl/.jsonl.gz files (other files are ignored); a
+    file is read whatever its extension says about its encoding. Ids seen
+    twice in one batch are failures after the first, so one article never
+    silently replaces another.
     """
     seen: dict[str, str] = {}
     for item in _iter_raw(paths, stdin):
@@ -93,13 +100,22 @@ def count_inputs(paths: Iterable[str | Path]) -> int | None:
 
 
 def _count_file(path: Path) -> int:
-    if path.suffix.lower() not in JSONL_SUFFIXES:
+    if not _is_jsonl(path):
         return 1
     try:
-        with path.open("rb") as handle:
+        with _open_jsonl(path) as handle:
             return sum(1 for line in handle if line.strip())
-    except OSError:
+    except GZIP_ERRORS:
         return 1
+
+
+def _is_jsonl(path: Path) -> bool:
+    return path.suffix.lower() in JSONL_SUFFIXES or path.name.lower().endswith(JSONL_GZ_SUFFIX)
+
+
+def _open_jsonl(path: Path) -> IO[bytes]:
+    """A JSONL file's bytes, decompressed on the fly where it is gzipped."""
+    return gzip.open(path, "rb") if path.name.lower().endswith(JSONL_GZ_SUFFIX) else path.open("rb")
 
 
 def _article_files(folder: Path) -> list[Path]:
@@ -111,7 +127,7 @@ def _is_article_file(path: Path) -> bool:
     name = path.name.lower()
     if name.endswith(META_SUFFIX) or name.startswith("."):
         return False
-    return path.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+    return path.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES or _is_jsonl(path)
 
 
 def _folder_metadata(folder: Path, recursive: bool = True) -> dict[str, dict]:
@@ -132,10 +148,10 @@ def _folder_metadata(folder: Path, recursive: bool = True) -> dict[str, dict]:
 def read_file(path: Path, meta: dict[str, dict] | None = None) -> Iterator[Item]:
     """One file: a JSONL batch, an HTML page, or a plain text article."""
     suffix = path.suffix.lower()
+    if _is_jsonl(path):
+        yield from _read_jsonl_file(path)
+        return
     try:
-        if suffix in JSONL_SUFFIXES:
-            yield from _read_jsonl_file(path)
-            return
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             yield IngestFailure(path=str(path), article_id=path.stem, reason=_too_long(f"{size:,} bytes"))
@@ -166,11 +182,30 @@ def read_file(path: Path, meta: dict[str, dict] | None = None) -> Iterator[Item]
 def _read_jsonl_file(path: Path) -> Iterator[Item]:
     """A JSONL batch streamed line by line, so a file of 100k articles is never held whole.
 
+    A file that cannot be read, or a gzip stream that breaks off, ends in a
+    failure naming the last line read; the articles before it are kept.
+    """
+    last = 0
+    try:
+        for item in _jsonl_items(path):
+            last = item.line or last
+            yield item
+    except DecodeError as exc:
+        yield IngestFailure(path=str(path), reason=str(exc))
+    except GZIP_ERRORS as exc:
+        where = f" after line {last}" if last else ""
+        reason = getattr(exc, "strerror", None) or exc
+        yield IngestFailure(path=str(path), reason=f"cannot read file{where}: {reason}")
+
+
+def _jsonl_items(path: Path) -> Iterator[Item]:
+    """The items of a JSONL file.
+
     The encoding is decided on the file's first lines (the whole file when it
     is small); a later line that does not decode in it is a failure of its own.
     UTF-16/32 files, whose newlines are not single bytes, are decoded whole.
     """
-    with path.open("rb") as handle:
+    with _open_jsonl(path) as handle:
         head = handle.read(JSONL_HEAD_BYTES)
         if len(head) == JSONL_HEAD_BYTES and b"\n" in head:
             head = head[: head.rindex(b"\n") + 1]

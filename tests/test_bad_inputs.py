@@ -7,6 +7,7 @@ registry error (unwritable folder, full disk); 3 ``--strict`` with failed inputs
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sqlite3
@@ -18,7 +19,7 @@ from conftest import CORPUS
 
 from extract import batch
 from extract.cli import main
-from extract.ingest import JSONL_HEAD_BYTES, MAX_ARTICLE_CHARS, iter_inputs
+from extract.ingest import JSONL_HEAD_BYTES, MAX_ARTICLE_CHARS, count_inputs, iter_inputs
 from extract.models import Article, IngestFailure
 
 SENTENCE = "计划总投资3亿元的某某新材料项目今年开工。"
@@ -195,3 +196,34 @@ def test_a_large_jsonl_file_is_streamed_and_a_badly_encoded_line_is_its_own_fail
     assert articles[-1].line == 2000 and articles[-1].text == SENTENCE * 40
     [failure] = [i for i in items if isinstance(i, IngestFailure)]
     assert (failure.line, failure.reason) == (1501, "line is not valid gb18030")
+
+
+def _gzipped_batch(tmp_path: Path, count: int) -> Path:
+    """A gzipped JSONL batch of ``count`` articles, in a folder of its own (an archive as shipped)."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    records = [{"id": f"g{i}", "text": f"第{i}篇。{SENTENCE * 5}"} for i in range(count)]
+    (folder / "stories.jsonl.gz").write_bytes(gzip.compress(jsonl(*records).encode("utf-8")))
+    return folder
+
+
+def test_a_gzipped_jsonl_archive_is_read_like_its_plain_file(tmp_path):
+    folder = _gzipped_batch(tmp_path, 300)
+    plain = tmp_path / "stories.jsonl"
+    plain.write_bytes(gzip.decompress((folder / "stories.jsonl.gz").read_bytes()))
+    assert count_inputs([folder]) == count_inputs([plain]) == 300
+    from_archive, from_plain = list(iter_inputs([folder])), list(iter_inputs([plain]))
+    assert all(isinstance(i, Article) for i in from_archive)
+    assert [(a.id, a.line, a.text) for a in from_archive] == [(a.id, a.line, a.text) for a in from_plain]
+
+
+def test_a_truncated_gzip_archive_keeps_the_articles_before_the_break(tmp_path):
+    folder = _gzipped_batch(tmp_path, 10_000)
+    archive = folder / "stories.jsonl.gz"
+    archive.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    *articles, failure = iter_inputs([folder])
+    assert isinstance(failure, IngestFailure) and failure.path == str(archive)
+    assert failure.reason.startswith(f"cannot read file after line {len(articles)}: ")
+    assert "end-of-stream" in failure.reason
+    assert 1000 < len(articles) < 10_000
+    assert [a.id for a in articles] == [f"g{i}" for i in range(len(articles))]
