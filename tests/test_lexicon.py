@@ -6,6 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+import regex
+from ahocorasick_rs import AhoCorasick, MatchKind
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_linking import SIGNED_2023, content, copy_registry, seed_copy
 
 from extract.batch import ingest
@@ -115,3 +119,16 @@ def test_learnt_mentions_go_when_the_full_name_goes(registry, tmp_path):
 def test_only_short_forms_holding_a_brand_are_learnt(short, learnt):
     """Cases from the corpus: the left column was learnt from a full name in some article."""
     assert _brand(short) is learnt
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.sets(st.text(alphabet="吉林世宝中国铁建𠀀a", min_size=1, max_size=4), min_size=1, max_size=12),
+    text=st.text(alphabet="吉林世宝中国铁建𠀀a，", max_size=60),
+)
+def test_the_automaton_finds_what_the_alternation_of_the_short_forms_finds(words, text):
+    """apply_lexicon's Aho-Corasick search: leftmost-longest, in characters (not bytes), like the regex."""
+    automaton = AhoCorasick(sorted(words), matchkind=MatchKind.LeftmostLongest)
+    alternation = regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+    found = [(start, end) for _, start, end in automaton.find_matches_as_indexes(text)]
+    assert found == [m.span() for m in alternation.finditer(text)]
