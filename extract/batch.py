@@ -39,7 +39,7 @@ from .pipeline import Extraction, Extractor, content_hash, pipeline_version
 from .registry import MENTION_TABLES, open_registry
 from .registry.linking import link_registry
 from .registry.schema import RegistryError
-from .registry.store import finish_run, known_hashes, record_failure, start_run, write_extraction
+from .registry.store import finish_run, known_hashes, record_failure, start_run, write_extractions
 
 logger = logging.getLogger(__name__)
 
@@ -265,11 +265,11 @@ def _flush(
     """Write a batch of extractions and failures in one transaction, then clear it."""
     try:
         with db.atomic():
-            for item in pending:
-                if isinstance(item, IngestFailure):
-                    record_failure(db, run_id, item)
-                else:
-                    write_extraction(db, item, run_id, version)
+            for failure in (item for item in pending if isinstance(item, IngestFailure)):
+                record_failure(db, run_id, failure)
+            write_extractions(
+                db, [item for item in pending if not isinstance(item, IngestFailure)], run_id, version
+            )
     except sqlite3.Error as exc:
         raise RegistryError(
             f"cannot write registry {db_path}: {exc}. Every batch committed before is kept; "

@@ -160,23 +160,23 @@ def test_a_full_disk_keeps_every_committed_batch_and_marks_the_run_failed(tmp_pa
         jsonl(*({"id": f"a{i}", "text": SENTENCE} for i in range(4))), encoding="utf-8"
     )
     monkeypatch.setattr(batch, "BATCH_SIZE", 1)
-    real = batch.write_extraction
+    real = batch.write_extractions
     writes = []
 
-    def filling(db, extraction, run_id, version):
-        writes.append(extraction.article.id)
+    def filling(db, extractions, run_id, version):
+        writes.extend(extraction.article.id for extraction in extractions)
         if len(writes) == 3:
             raise sqlite3.OperationalError("database or disk is full")
-        real(db, extraction, run_id, version)
+        real(db, extractions, run_id, version)
 
-    monkeypatch.setattr(batch, "write_extraction", filling)
+    monkeypatch.setattr(batch, "write_extractions", filling)
     db = tmp_path / "r.db"
     result = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db), "--workers", "1"])
     assert result.exit_code == 1
     assert "database or disk is full" in result.output and str(db) in result.output
     assert sorted(r[0] for r in table(db, "select id from articles")) == ["a0", "a1"]
     assert table(db, "select status from runs") == [("failed",)]
-    monkeypatch.setattr(batch, "write_extraction", real)
+    monkeypatch.setattr(batch, "write_extractions", real)
     again = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db), "--workers", "1"])
     assert "2 new, 0 changed, 2 unchanged" in again.output
 

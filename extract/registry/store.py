@@ -16,6 +16,11 @@ import sqlite_utils
 from ..models import IngestFailure, Mention, Project
 from .schema import MENTION_TABLES, PROJECT_CHILDREN, PROJECT_COLUMNS
 
+#: The Project field each child table holds.
+CHILD_FIELDS = {"project_mentions": "mentions", "project_capacities": "capacities"}
+#: Article ids per delete statement (SQLite allows 32,766 parameters; older builds 999).
+DELETE_CHUNK = 500
+
 if TYPE_CHECKING:  # the pipeline (spaCy, jieba) is not loaded by readers of the registry
     from ..pipeline import Extraction
 
@@ -51,25 +56,44 @@ def record_failure(db: sqlite_utils.Database, run_id: int, failure: IngestFailur
     db["failures"].insert({"run_id": run_id, "at": now(), **failure.model_dump()})
 
 
-def write_extraction(db: sqlite_utils.Database, ex: Extraction, run_id: int, version: str) -> None:
-    """Replace everything the registry holds for ``ex.article`` with ``ex``."""
-    article = ex.article
-    delete_article_mentions(db, [article.id])
-    db["articles"].upsert(
+def write_extractions(
+    db: sqlite_utils.Database, extractions: list[Extraction], run_id: int, version: str
+) -> None:
+    """Replace everything the registry holds for each extraction's article with that extraction.
+
+    One statement per table for the whole batch, not one per article and
+    table: sqlite-utils looks the table up at every insert, which made the
+    writer 1.5 ms an article, a third of a CPU beside two workers.
+    """
+    delete_article_mentions(db, [ex.article.id for ex in extractions])
+    stamp = now()
+    articles = [
         {
-            **article.model_dump(mode="json"),
+            **ex.article.model_dump(mode="json"),
             "content_hash": ex.content_hash,
             "pipeline_version": version,
             "run_id": run_id,
-            "ingested_at": now(),
+            "ingested_at": stamp,
             "clean_text": ex.clean_text,
-        },
-        pk="id",
-    )
-    for table in MENTION_TABLES:
-        add_mentions(db, article.id, table, getattr(ex, table))
-    for project in ex.projects:
-        _write_project(db, article.id, project)
+        }
+        for ex in extractions
+    ]
+    if articles:
+        db["articles"].upsert_all(articles, pk="id")
+    for table, columns in MENTION_TABLES.items():
+        _insert(
+            db, table, [_row(ex.article.id, m, columns) for ex in extractions for m in getattr(ex, table)]
+        )
+    projects = [(ex.article.id, project) for ex in extractions for project in ex.projects]
+    rows = [_project_row(article_id, project) for article_id, project in projects]
+    _insert(db, "projects", rows)
+    for table, columns in PROJECT_CHILDREN.items():
+        children = [
+            _row(article_id, m, columns, row["id"])
+            for (article_id, project), row in zip(projects, rows, strict=True)
+            for m in getattr(project, CHILD_FIELDS[table])
+        ]
+        _insert(db, table, children)
 
 
 def add_mentions(db: sqlite_utils.Database, article_id: str, table: str, mentions: Iterable[Mention]) -> None:
@@ -77,23 +101,21 @@ def add_mentions(db: sqlite_utils.Database, article_id: str, table: str, mention
     _insert(db, table, [_row(article_id, m, MENTION_TABLES[table]) for m in mentions])
 
 
-def _write_project(db: sqlite_utils.Database, article_id: str, project: Project) -> None:
+def _project_row(article_id: str, project: Project) -> dict:
     row = _row(article_id, project, PROJECT_COLUMNS)
     for column in ("aliases", "companies", "signed_on", "started_on", "expected_operation", "evidence"):
         row[column] = json.dumps(row[column], ensure_ascii=False) if row[column] else None
-    db["projects"].insert(row, pk="id", replace=True)
-    children = {"project_mentions": project.mentions, "project_capacities": project.capacities}
-    for table, mentions in children.items():
-        rows = [_row(article_id, m, PROJECT_CHILDREN[table], row["id"]) for m in mentions]
-        _insert(db, table, rows)
+    return row
 
 
-def delete_article_mentions(db: sqlite_utils.Database, article_ids: Iterable[str]) -> None:
-    """Remove an article's extraction (children before parents, for the foreign keys)."""
+def delete_article_mentions(db: sqlite_utils.Database, article_ids: list[str]) -> None:
+    """Remove articles' extractions (children before parents, for the foreign keys)."""
     tables = [*PROJECT_CHILDREN, "projects", *MENTION_TABLES]
-    for article_id in article_ids:
+    for first in range(0, len(article_ids), DELETE_CHUNK):
+        ids = article_ids[first : first + DELETE_CHUNK]
+        marks = ", ".join("?" * len(ids))
         for table in tables:
-            db.execute(f"delete from [{table}] where article_id = ?", [article_id])
+            db.execute(f"delete from [{table}] where article_id in ({marks})", ids)
 
 
 def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
