@@ -149,3 +149,23 @@ def test_a_killed_run_run_again_ends_as_an_uninterrupted_run(tmp_path):
     assert [r[0] for r in runs(killed)] == ["interrupted", "finished"]
     ingest([source], tmp_path / "whole.db", workers=1)
     assert content(killed) == content(tmp_path / "whole.db")
+
+
+def test_a_run_that_writes_nothing_relinks_only_after_a_run_that_did_not_finish(tmp_path, monkeypatch):
+    real, relinks = batch.link_registry, []
+
+    def full_disk(db):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(batch, "link_registry", full_disk)
+    db = tmp_path / "r.db"
+    with pytest.raises(sqlite3.OperationalError):
+        ingest([CORPUS], db, workers=1)  # every article written, nothing linked
+    monkeypatch.setattr(batch, "link_registry", lambda db: relinks.append(db) or real(db))
+    assert ingest([CORPUS], db, workers=1).unchanged == 2
+    assert len(relinks) == 1  # the run before failed: its writes are linked now
+    ingest([CORPUS], db, workers=1)
+    assert len(relinks) == 1  # nothing written since a finished run: nothing to relink
+    ingest([CORPUS], tmp_path / "whole.db", workers=1)
+    assert content(db) == content(tmp_path / "whole.db")
+    assert [r[0] for r in runs(db)] == ["failed", "finished", "finished"]
