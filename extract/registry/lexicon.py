@@ -26,7 +26,7 @@ from ..dictionary import word_tags
 from ..models import Organisation
 from ..orgs import short_forms
 from ..sentences import sentence_at, split_sentences
-from .linking import _split_place, _tokenizer, is_full_name, is_short_form, rules
+from .linking import is_full_name, is_short_form, plain_words, rules, split_place
 from .store import add_mentions
 
 SOURCE = "registry"
@@ -72,13 +72,13 @@ def _brand(short: str) -> bool:
     (世|宝 → 世宝). Rare common nouns are no brand (城际 in 城际铁路公司), nor is
     a Latin word beside Chinese ones (LED照明); a short form all in Latin is (ABB).
     """
-    _, rest = _split_place(short)
+    _, rest = split_place(short)
     if LATIN.fullmatch(rest):
         return True
-    tags, known = word_tags(), _tokenizer().FREQ
+    tags, known = word_tags(), plain_words().FREQ
     brand_tags = set(rules().companies.lexicon_brand_tags)
     words: list[str] = []
-    for single, group in itertools.groupby(_tokenizer().lcut(rest, HMM=False), key=lambda w: len(w) == 1):
+    for single, group in itertools.groupby(plain_words().lcut(rest, HMM=False), key=lambda w: len(w) == 1):
         run = list(group)
         words.extend(["".join(run)] if single else run)
     return any(HAN.fullmatch(w) and (not known.get(w) or tags.get(w) in brand_tags) for w in words)

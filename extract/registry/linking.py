@@ -303,7 +303,7 @@ def _core(rec: _Record, article_names: set[str]) -> tuple[str, set[str]]:
 
 
 @cache
-def _tokenizer() -> Words:
+def plain_words() -> Words:
     """jieba with its own dictionary only: words other modules add to the shared one never change a link."""
     return tokenizer()
 
@@ -320,7 +320,7 @@ def _proper(name: str) -> bool:
     tags = word_tags()
     proper = set(rules().projects.proper_tags)
     return any(
-        not _tokenizer().FREQ.get(w) or tags.get(w) in proper for w in _tokenizer().lcut(name, HMM=False)
+        not plain_words().FREQ.get(w) or tags.get(w) in proper for w in plain_words().lcut(name, HMM=False)
     )
 
 
@@ -554,12 +554,12 @@ def _company_edges(db: sqlite_utils.Database) -> tuple[dict[str, set[str]], list
     return articles, edges
 
 
-def _split_place(name: str) -> tuple[str, str]:
+def split_place(name: str) -> tuple[str, str]:
     """(leading place, rest): 江西|铜业集团, 四平市|顺邦农机制造有限公司."""
     match = _place_prefix().match(name)
     if match and len(name) > match.end():
         return match.group(), name[match.end() :]
-    first = _tokenizer().lcut(name, HMM=False)[0]
+    first = plain_words().lcut(name, HMM=False)[0]
     if word_tags().get(first) == "ns" and len(name) > len(first):
         return first, name[len(first) :]
     return "", name
@@ -567,7 +567,7 @@ def _split_place(name: str) -> tuple[str, str]:
 
 def _stem(name: str) -> tuple[str, str]:
     """(place, stem): the name without its leading place and its legal ending."""
-    place, rest = _split_place(name)
+    place, rest = split_place(name)
     ending = max((e for e in rules().companies.legal_endings if rest.endswith(e)), key=len, default="")
     return place, rest[: len(rest) - len(ending)] or rest
 
@@ -594,13 +594,13 @@ def is_short_form(short: str, full: str) -> bool:
 
 def _proper_word(name: str) -> bool:
     tags = word_tags()
-    return all(tags.get(w) in rules().companies.proper_tags for w in _tokenizer().lcut(name, HMM=False))
+    return all(tags.get(w) in rules().companies.proper_tags for w in plain_words().lcut(name, HMM=False))
 
 
 def _has_place(text: str) -> bool:
     tags = word_tags()
     return bool(_place_prefix().match(text)) or any(
-        tags.get(w) == "ns" for w in _tokenizer().lcut(text, HMM=False)
+        tags.get(w) == "ns" for w in plain_words().lcut(text, HMM=False)
     )
 
 
