@@ -38,6 +38,8 @@ MAX_ARTICLE_CHARS = 200_000
 MAX_FILE_BYTES = 4 * MAX_ARTICLE_CHARS
 #: Bytes of a JSONL file read to decide its encoding before it is streamed.
 JSONL_HEAD_BYTES = 1 << 20
+#: Bytes read at a time for that head (a broken gzip stream loses the piece it breaks in).
+HEAD_PIECE_BYTES = 1 << 16
 
 Item = Article | IngestFailure
 
@@ -206,12 +208,7 @@ def _jsonl_items(path: Path) -> Iterator[Item]:
     UTF-16/32 files, whose newlines are not single bytes, are decoded whole.
     """
     with _open_jsonl(path) as handle:
-        head = handle.read(JSONL_HEAD_BYTES)
-        if len(head) == JSONL_HEAD_BYTES and b"\n" in head:
-            head = head[: head.rindex(b"\n") + 1]
-        else:
-            head += handle.read()
-        _, encoding = decode_bytes(head)
+        _, encoding = decode_bytes(_head(handle))
         handle.seek(0)
         if encoding.startswith(("utf-16", "utf-32")):
             text, _ = decode_bytes(handle.read())
@@ -224,6 +221,27 @@ def _jsonl_items(path: Path) -> Iterator[Item]:
                 yield IngestFailure(path=str(path), line=number, reason=f"line is not valid {encoding}")
                 continue
             yield from read_jsonl_lines([line], str(path), encoding, first_line=number)
+
+
+def _head(handle: IO[bytes]) -> bytes:
+    """What the encoding of a JSONL file is decided on: its first whole lines, up to JSONL_HEAD_BYTES.
+
+    A smaller file is read whole, and so is a first line longer than that. A
+    gzip stream that breaks off gives the lines before the break (read in
+    pieces, so little is lost with the broken one); reading the lines meets
+    the break again and reports it.
+    """
+    data = bytearray()
+    try:
+        while len(data) < JSONL_HEAD_BYTES and (piece := handle.read(HEAD_PIECE_BYTES)):
+            data += piece
+        if len(data) < JSONL_HEAD_BYTES:
+            return bytes(data)
+        if b"\n" not in data:
+            return bytes(data + handle.read())
+    except GZIP_ERRORS:
+        pass
+    return bytes(data[: data.rindex(b"\n") + 1]) if b"\n" in data else bytes(data)
 
 
 def read_jsonl_lines(
