@@ -6,9 +6,9 @@ folder (``$XDG_CACHE_HOME/projreg``) is private to the user, because a file
 such as a pickle must never come from a folder others can write. Files are
 written atomically, so parallel workers read the old file or the new one;
 an unreadable file is rebuilt, and an unwritable folder only costs the build
-each time. A new file's name changes with what it is built from (a version,
-a digest), so each build also removes the files of its kind that other
-versions left and nothing used for a week (:data:`STALE_AFTER_S`).
+each time. A file's name changes with what it is built from (a version, a
+digest), so each build also removes the files of its kind under other names
+(other versions') once they are a week old (:data:`STALE_AFTER_S`).
 """
 
 from __future__ import annotations
