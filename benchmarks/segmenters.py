@@ -78,11 +78,17 @@ def speed(func: Callable[[object], object], items: list, chars: int) -> float:
 
 
 def segment_function(nlp: Language) -> Callable[[str], object]:
-    """The bare segmenter inside spaCy's Chinese tokenizer, without building a Doc."""
+    """The bare segmenter inside the tokenizer, without building a Doc.
+
+    jieba's words come from our own tokenizer (``WordsTokenizer``: jieba-rs);
+    pkuseg runs inside spaCy's Chinese tokenizer.
+    """
+    from extract.nlp import WordsTokenizer
+
     tokenizer = nlp.tokenizer
-    if tokenizer.segmenter == "pkuseg":
-        return tokenizer.pkuseg_seg.cut
-    return lambda text: list(tokenizer.jieba_seg.cut(text, cut_all=False))
+    if isinstance(tokenizer, WordsTokenizer):
+        return tokenizer.words.cut
+    return tokenizer.pkuseg_seg.cut
 
 
 def dev_gold_scores(segmenter: str, workdir: Path) -> dict[str, object]:
@@ -165,8 +171,8 @@ def print_table(results: dict[str, dict[str, object]]) -> None:
     for label, key, fmt in ROWS:
         cells = [fmt.format(r[key]) if key in r else r.get("error", "-") for r in results.values()]
         print(f"| {label} | " + " | ".join(cells) + " |")
-    exports = {r["export_sha256"] for r in results.values() if "export_sha256" in r}
-    if len(exports) == 1 and len(results) > 1:
+    exports = {r.get("export_sha256") for r in results.values()}
+    if len(exports) == 1 and None not in exports and len(results) > 1:
         print("\nThe dev-gold exports are identical: the extractors read characters, not the spaCy tokens.")
 
 
