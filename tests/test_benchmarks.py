@@ -1,0 +1,36 @@
+"""The benchmark scripts still run against the pipeline they measure (on a few stories, not for figures)."""
+
+from __future__ import annotations
+
+import gzip
+import sys
+
+import pytest
+from conftest import ROOT, shared_path
+
+from extract.nlp import build_pipeline
+
+sys.path.insert(0, str(ROOT / "benchmarks"))  # the scripts import each other by name, as when run
+
+import ingest  # benchmarks/ingest.py
+import segmenters
+import throughput
+
+
+def test_the_segmenter_benchmark_reaches_jiebas_words():
+    cut = segmenters.segment_function(build_pipeline(ner=False))
+    assert "计划总投资" in cut("计划总投资7.52亿元的风电项目")
+
+
+@pytest.mark.shared
+def test_the_throughput_benchmark_extracts_stories_through_the_pool():
+    shared_path("bench", "xwlb-stories.jsonl.gz")
+    run = throughput.pipeline_pass(limit=6, workers=1)
+    assert run["articles"] == 5 and run["chars"] > 0 and run["first_article_s"] > 0
+
+
+@pytest.mark.shared
+def test_the_ingest_benchmark_cuts_the_first_stories(tmp_path):
+    shared_path("bench", "xwlb-stories.jsonl.gz")
+    with gzip.open(ingest.stories_file(7, tmp_path), "rt", encoding="utf-8") as lines:
+        assert len(lines.readlines()) == 7
