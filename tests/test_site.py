@@ -16,6 +16,7 @@ import sqlite_utils
 from click.testing import CliRunner
 from conftest import CORPUS
 
+from extract.batch import ingest
 from extract.cli import main
 from extract.datasette import build_site, jieba_query, refresh_search_index
 from extract.datasette.plugin import PASSWORD_ENV, record_url
@@ -278,3 +279,22 @@ def test_review_errors_are_shown_and_sign_in_never_redirects_off_site(writable: 
     assert refused.status_code == 400 and 'class="projreg-error"' in refused.text
     assert f"<mark>{AMOUNT}</mark>" in refused.text
     assert sqlite_utils.Database(writable)["audit"].count == 0
+
+
+def test_a_project_record_shows_where_each_field_was_read(tmp_path: Path):
+    path = tmp_path / "registry.db"
+    ingest([CORPUS], path, workers=1)
+    [project] = (
+        sqlite_utils.Database(path).execute("select id from projects where name = ?", [PROJECT]).fetchall()
+    )
+
+    async def scenario():
+        return await build_site(path, secret=SECRET).client.get(record_url(project[0]))
+
+    page = run(scenario)
+    assert page.status_code == 200
+    section = page.text.split("Where each field was read", 1)[1].split("</table>", 1)[0]
+    for field, text in [("investment_yuan", "7.52亿元"), ("contact", "林巍"), ("tax_yuan", "0.18亿元")]:
+        assert f"<th>{field}</th><td>{text}</td>" in section
+        assert f"<mark>{text}</mark>" in section
+    assert "&#34;sentence&#34;" not in page.text  # the evidence JSON is not shown raw (escaped)

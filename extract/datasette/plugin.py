@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from ..registry.schema import EDITABLE_PROJECT_FIELDS
 from .charts import CHARTS, bar_chart_svg
 from .search import jieba_query, refresh_search_index
-from .views import EVIDENCE_TABLES, create_views
+from .views import EVIDENCE_TABLES, create_views, field_evidence_sql
 
 PLUGIN = "projreg"
 REVIEW_PERMISSION = "projreg-review"
@@ -190,7 +190,12 @@ def _load_record(conn, record_id: str) -> dict | None:
         return None
     row = next(db.query(f"select * from [{found['kind']}] where id = ?", [found["id"]]))
     audit = list(db.query("select * from audit where record = ? order by id desc", [record_id]))
-    return {"evidence": found, "row": row, "audit": audit}
+    fields = list(db.query(field_evidence_sql(), {"id": found["id"]})) if found["kind"] == "projects" else []
+    return {"evidence": found, "row": row, "audit": audit, "field_evidence": fields}
+
+
+#: Columns of a record row the record page leaves out of its fields (shown above, or per field below).
+NOT_SHOWN = ("id", "article_id", "start", "end", "sentence", "evidence")
 
 
 async def record_page(request, datasette):
@@ -217,7 +222,11 @@ async def record_page(request, datasette):
         "allowed": allowed,
         "message": message,
         "failed": status != 200,
-        "fields": [c for c in record["row"] if c not in ("id", "article_id", "start", "end", "sentence")],
+        "fields": [c for c in record["row"] if c not in NOT_SHOWN],
+        "field_evidence": [
+            (f["field"], f["text"], mark_span(f["sentence"] or "", f["span_at"], len(f["text"] or "")))
+            for f in record["field_evidence"]
+        ],
         "editable": list(EDITABLE_PROJECT_FIELDS),
         "article_url": datasette.urls.row(db.name, "articles", tilde_encode(evidence["article_id"])),
         "login_url": f"{BASE}/login?" + urlencode({"next": record_url(record_id)}),

@@ -53,25 +53,47 @@ from indicators i join articles a on a.id = i.article_id
 """
 
 
-def _evidence_sql() -> str:
-    """Every extracted span with its sentence, and where the span sits in that sentence (``span_at``).
+def span_at_sql(start: str, end: str, text: str, sentence: str, article_text: str) -> str:
+    """SQL for where a span sits in its sentence, from SQL expressions of its parts.
 
     The sentence start is found in the article text at or after
     ``end - length(sentence)``, the earliest place a sentence holding the span can begin;
     where the sentence is not verbatim in the text (layout repaired), the span text is looked up in it.
     """
+    base = f"max(0, {end} - length({sentence}))"
+    found = f"instr(substr({article_text}, {base} + 1), {sentence})"
+    located = f"{start} - ({base} + {found} - 1)"
+    return f"case when {found} > 0 then {located} else instr({sentence}, {text}) - 1 end"
+
+
+def _evidence_sql() -> str:
+    """Every extracted span with its sentence, and where the span sits in that sentence (``span_at``)."""
     parts = [
         f"select '{table}' as kind, id, article_id, start, \"end\", text, sentence from [{table}]"
         for table in EVIDENCE_TABLES
     ]
-    base = 'max(0, e."end" - length(e.sentence))'
-    found = f"instr(substr(a.text, {base} + 1), e.sentence)"
+    span_at = span_at_sql("e.start", 'e."end"', "e.text", "e.sentence", "a.text")
     return f"""
 select e.kind, e.id, e.article_id, a.title, a.date, e.start, e."end", e.text, e.sentence,
-  case when {found} > 0 then e.start - ({base} + {found} - 1)
-    else instr(e.sentence, e.text) - 1 end as span_at
+  {span_at} as span_at
 from ({" union all ".join(parts)}) e
 join articles a on a.id = e.article_id
+"""
+
+
+def field_evidence_sql() -> str:
+    """Per field of one project (``:id``), the span it was read from, its sentence and ``span_at``.
+
+    The project's ``evidence`` column holds them as JSON (field → start, end,
+    text, sentence); this reads them as rows, placed as the evidence view places spans.
+    """
+    part = "json_extract(f.value, '$.{}')".format
+    span_at = span_at_sql(part("start"), part("end"), part("text"), part("sentence"), "a.text")
+    return f"""
+select f.key as field, {part("text")} as text, {part("sentence")} as sentence, {span_at} as span_at
+from projects p join json_each(p.evidence) f join articles a on a.id = p.article_id
+where p.id = :id and json_valid(p.evidence)
+order by {part("start")}
 """
 
 
