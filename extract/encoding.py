@@ -9,7 +9,8 @@ what makes the choice reliable:
 3. NUL bytes without a BOM mean binary data (or BOM-less UTF-16, which we refuse);
 4. strict UTF-8, unless strict GB18030 also fits and reads as more Chinese
    (a short GBK text can be valid UTF-8 by accident: ``说`` is ``CB B5``, which
-   UTF-8 reads as ``˵``);
+   UTF-8 reads as ``˵``) and UTF-8 does not read as Western words (``Café``
+   is ``43 61 66 C3 A9``, which GB18030 reads as ``Caf茅``);
 5. strict GB18030 when it reads as mostly Chinese;
 6. only then charset-normalizer, for whatever else (Big5, a Western code page).
 
@@ -60,6 +61,8 @@ _CHINESE = regex.compile(
     r"\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe6f\uff00-\uffef\U00020000-\U0003ffff]"
 )
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+#: A word of Latin letters, ASCII or not (Zürich, Café, Łódź).
+_LATIN_WORD = regex.compile(r"\p{Latin}+")
 #: Control characters other than the usual whitespace.
 _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
@@ -117,7 +120,7 @@ def _decode_unmarked(data: bytes) -> tuple[str, str]:
     gb = _try_decode(data, "gb18030")
     gb_share = 0.0 if gb is None else _chinese_share(gb)
     gb_fits = gb_share >= _MOSTLY_CHINESE
-    if utf8 is not None and not (gb_fits and gb_share > _chinese_share(utf8)):
+    if utf8 is not None and (_western(utf8) or not (gb_fits and gb_share > _chinese_share(utf8))):
         return _checked(utf8, "utf-8")
     if gb is not None and gb_fits:
         return _checked(gb, "gb18030")
@@ -129,6 +132,20 @@ def _try_decode(data: bytes, encoding: str) -> str | None:
         return data.decode(encoding)
     except UnicodeDecodeError:
         return None
+
+
+def _western(text: str) -> bool:
+    """Whether ``text`` has non-ASCII characters, each a letter of a Latin word with ASCII letters too.
+
+    So read, UTF-8 gave accented words (Café, Zürich); GBK bytes that happen
+    to be valid UTF-8 read as letters of other scripts, symbols or
+    combining marks (说 → ˵, 台 → U+0328), or as runs of accented letters.
+    """
+    non_ascii = len(_NON_ASCII.findall(text))
+    in_words = sum(
+        len(_NON_ASCII.findall(word)) for word in _LATIN_WORD.findall(text) if regex.search("[A-Za-z]", word)
+    )
+    return 0 < non_ascii == in_words
 
 
 def _chinese_share(text: str) -> float:

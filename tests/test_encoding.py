@@ -43,6 +43,13 @@ def test_short_gbk_that_is_also_valid_utf8():
     assert decode_bytes(data) == ("学说", "gb18030")
 
 
+@pytest.mark.parametrize("text", ["Café", "Zürich Café, crème brûlée"])
+def test_accented_western_words_in_utf8_are_not_read_as_gbk(text):
+    """GB18030 reads ``C3 A9`` (UTF-8 é) as 茅: Café would come out as Caf茅."""
+    assert text.encode("utf-8").decode("gb18030") != text
+    assert decode_bytes(text.encode("utf-8")) == (text, "utf-8")
+
+
 def test_big5_goes_to_detection():
     text = "臺灣的經濟發展與投資計畫，總投資約新臺幣五十億元。"
     assert decode_bytes(text.encode("big5")) == (text, "big5")
