@@ -204,9 +204,15 @@ def extractions(tasks: Iterable[Task], segmenter: Segmenter, workers: int) -> It
 
 
 def _chunks(tasks: Iterable[Task]) -> Iterator[list[Task]]:
-    iterator = iter(tasks)
-    while chunk := list(itertools.islice(iterator, CHUNK_SIZE)):
+    """Tasks in chunks of CHUNK_SIZE, after a first chunk of one.
+
+    The first result, and the progress bar's first step, then come as soon as
+    the pipeline is built, not after the first 16 articles (0.15 s).
+    """
+    iterator, size = iter(tasks), 1
+    while chunk := list(itertools.islice(iterator, size)):
         yield chunk
+        size = CHUNK_SIZE
 
 
 #: The pipeline of this process, built on the first article it extracts (by segmenter).

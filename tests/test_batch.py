@@ -169,3 +169,8 @@ def test_a_run_that_writes_nothing_relinks_only_after_a_run_that_did_not_finish(
     ingest([CORPUS], tmp_path / "whole.db", workers=1)
     assert content(db) == content(tmp_path / "whole.db")
     assert [r[0] for r in runs(db)] == ["failed", "finished", "finished"]
+
+
+def test_the_first_chunk_is_one_article_so_the_first_result_comes_at_once():
+    assert [len(chunk) for chunk in batch._chunks(range(40))] == [1, batch.CHUNK_SIZE, batch.CHUNK_SIZE, 7]
+    assert [x for chunk in batch._chunks(range(40)) for x in chunk] == list(range(40))
