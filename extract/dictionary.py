@@ -17,8 +17,8 @@ text built from jieba's special cases and on the corpus.
 
 The loaded data is shared by the extractors' segmenter (spaCy's tokens, the
 organisation and project rules: :func:`shared_words`, with the rules' words
-added by :mod:`extract.words`) and by segmenters of their own for
-cross-article links and search (:func:`tokenizer`).
+added by :mod:`extract.words`) and by one of jieba's dictionary alone, for
+cross-article links and search (:func:`plain_words`).
 """
 
 from __future__ import annotations
@@ -237,6 +237,12 @@ def shared_words() -> Words:
     """
     shipped = _shipped()
     return Words(shipped.packed, shipped.total, engine=rjieba)
+
+
+@cache
+def plain_words() -> Words:
+    """jieba's own dictionary, no word added: cross-article links and search never change with the rules."""
+    return tokenizer()
 
 
 @cache

@@ -13,8 +13,6 @@ rows of articles that are gone.
 
 from __future__ import annotations
 
-import functools
-
 import sqlite_utils
 
 from ..sentences import split_sentences
@@ -23,12 +21,11 @@ INDEX_TABLE = "search_sentences"
 STATE_TABLE = "search_indexed"
 
 
-@functools.cache
 def _jieba():
-    """jieba's segmentation of its own dictionary, loaded once (see :mod:`extract.dictionary`)."""
-    from ..dictionary import tokenizer
+    """jieba's segmentation of its own dictionary, shared with linking (see :mod:`extract.dictionary`)."""
+    from ..dictionary import plain_words
 
-    return tokenizer()
+    return plain_words()
 
 
 def _words(tokens) -> list[str]:

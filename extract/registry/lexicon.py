@@ -22,11 +22,11 @@ import regex
 import sqlite_utils
 from ahocorasick_rs import AhoCorasick, MatchKind
 
-from ..dictionary import word_tags
+from ..dictionary import plain_words, word_tags
 from ..models import Organisation
 from ..orgs import short_forms
 from ..sentences import sentence_at, split_sentences
-from .linking import is_full_name, is_short_form, plain_words, rules, split_place
+from .linking import is_full_name, is_short_form, rules, split_place
 from .store import add_mentions
 
 SOURCE = "registry"

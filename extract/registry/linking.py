@@ -24,7 +24,7 @@ import regex
 import sqlite_utils
 from pydantic import BaseModel
 
-from ..dictionary import Words, tokenizer, word_tags
+from ..dictionary import plain_words, word_tags
 from ..evaluate import norm, norm_project
 from ..rules import load_rules
 from .schema import EDITABLE_PROJECT_FIELDS
@@ -300,12 +300,6 @@ def _core(rec: _Record, article_names: set[str]) -> tuple[str, set[str]]:
         if word is None:
             return core, places
         core = core[len(word) :]
-
-
-@cache
-def plain_words() -> Words:
-    """jieba with its own dictionary only: words other modules add to the shared one never change a link."""
-    return tokenizer()
 
 
 ALNUM = regex.compile(r"[0-9A-Za-z]")
