@@ -195,10 +195,8 @@ class Words:
             freq *= self.FREQ.get(piece, 1) / float(self.total)
         return max(int(freq * self.total) + 1, self.FREQ.get(word, 1))
 
-    def cut(self, text: str, cut_all: bool = False, HMM: bool = True) -> list[str]:
-        """jieba's words of ``text``, in order; ``HMM=False`` keeps unknown characters apart as jieba does."""
-        if cut_all:
-            raise ValueError("Words.cut gives jieba's accurate mode only (cut_all=False)")
+    def cut(self, text: str, HMM: bool = True) -> list[str]:
+        """jieba's words of ``text`` (accurate mode), in order; ``HMM=False``: unknown characters apart."""
         out: list[str] = []
         for word in self._rust.cut(text, HMM):
             if HMM and len(word) > 1 and not HAN.search(word) and not self.FREQ.get(word):
@@ -206,8 +204,6 @@ class Words:
             else:
                 out.append(word)
         return out
-
-    lcut = cut
 
     def cut_for_search(self, text: str) -> Iterator[str]:
         """jieba's search mode: each word, after the dictionary words of two, then three characters in it."""

@@ -69,7 +69,7 @@ def test_an_unwritable_cache_folder_still_gives_the_dictionary(tmp_path, monkeyp
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     dictionary._shipped.cache_clear()
     try:
-        assert dictionary.tokenizer().lcut("吉林世宝机械制造有限公司")[0] == "吉林"
+        assert dictionary.tokenizer().cut("吉林世宝机械制造有限公司")[0] == "吉林"
         assert "cannot cache" in caplog.text
     finally:
         dictionary._shipped.cache_clear()
@@ -81,8 +81,8 @@ def test_tokenizers_with_words_do_not_change_each_other():
     assert (
         dictionary.tokenizer(("绿电产业示范园区",)).FREQ._shipped is dictionary._shipped().packed
     )  # never copied
-    assert with_word.lcut("双辽市绿电产业示范园区") == ["双辽市", "绿电产业示范园区"]
-    assert "绿电产业示范园区" not in plain.lcut("双辽市绿电产业示范园区")
+    assert with_word.cut("双辽市绿电产业示范园区") == ["双辽市", "绿电产业示范园区"]
+    assert "绿电产业示范园区" not in plain.cut("双辽市绿电产业示范园区")
     assert dictionary.tokenizer().FREQ.get("绿电产业示范园区") is None
 
 

@@ -44,7 +44,7 @@ def jieba_query(query: str | None) -> str:
     Quoting makes FTS5 read each word literally (no operators from user input);
     an empty query gives an expression that matches nothing.
     """
-    words = _words(_jieba().lcut(query or ""))
+    words = _words(_jieba().cut(query or ""))
     return " ".join('"' + w.replace('"', '""') + '"' for w in words) or '""'
 
 

@@ -78,7 +78,7 @@ def _brand(short: str) -> bool:
     tags, known = word_tags(), plain_words().FREQ
     brand_tags = set(rules().companies.lexicon_brand_tags)
     words: list[str] = []
-    for single, group in itertools.groupby(plain_words().lcut(rest, HMM=False), key=lambda w: len(w) == 1):
+    for single, group in itertools.groupby(plain_words().cut(rest, HMM=False), key=lambda w: len(w) == 1):
         run = list(group)
         words.extend(["".join(run)] if single else run)
     return any(HAN.fullmatch(w) and (not known.get(w) or tags.get(w) in brand_tags) for w in words)

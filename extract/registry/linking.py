@@ -314,7 +314,7 @@ def _proper(name: str) -> bool:
     tags = word_tags()
     proper = set(rules().projects.proper_tags)
     return any(
-        not plain_words().FREQ.get(w) or tags.get(w) in proper for w in plain_words().lcut(name, HMM=False)
+        not plain_words().FREQ.get(w) or tags.get(w) in proper for w in plain_words().cut(name, HMM=False)
     )
 
 
@@ -553,7 +553,7 @@ def split_place(name: str) -> tuple[str, str]:
     match = _place_prefix().match(name)
     if match and len(name) > match.end():
         return match.group(), name[match.end() :]
-    first = plain_words().lcut(name, HMM=False)[0]
+    first = plain_words().cut(name, HMM=False)[0]
     if word_tags().get(first) == "ns" and len(name) > len(first):
         return first, name[len(first) :]
     return "", name
@@ -588,13 +588,13 @@ def is_short_form(short: str, full: str) -> bool:
 
 def _proper_word(name: str) -> bool:
     tags = word_tags()
-    return all(tags.get(w) in rules().companies.proper_tags for w in plain_words().lcut(name, HMM=False))
+    return all(tags.get(w) in rules().companies.proper_tags for w in plain_words().cut(name, HMM=False))
 
 
 def _has_place(text: str) -> bool:
     tags = word_tags()
     return bool(_place_prefix().match(text)) or any(
-        tags.get(w) == "ns" for w in plain_words().lcut(text, HMM=False)
+        tags.get(w) == "ns" for w in plain_words().cut(text, HMM=False)
     )
 
 
