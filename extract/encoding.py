@@ -120,7 +120,7 @@ def _decode_unmarked(data: bytes) -> tuple[str, str]:
     gb = _try_decode(data, "gb18030")
     gb_share = 0.0 if gb is None else _chinese_share(gb)
     gb_fits = gb_share >= _MOSTLY_CHINESE
-    if utf8 is not None and (_western(utf8) or not (gb_fits and gb_share > _chinese_share(utf8))):
+    if utf8 is not None and (not (gb_fits and gb_share > _chinese_share(utf8)) or _western(utf8)):
         return _checked(utf8, "utf-8")
     if gb is not None and gb_fits:
         return _checked(gb, "gb18030")
