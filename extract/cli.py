@@ -16,6 +16,8 @@ from pathlib import Path
 
 import click
 
+from .gold import GoldError
+from .learn.models import ModelsError, TrainError
 from .registry.schema import RegistryError
 from .rules import RulesError
 
@@ -42,7 +44,7 @@ def friendly_errors(func: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except (RegistryError, RulesError) as exc:
+        except (RegistryError, RulesError, GoldError, ModelsError, TrainError) as exc:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper
@@ -157,28 +159,130 @@ def export(db_path: Path, out: str) -> None:
 
 
 @main.command(name="eval")
-@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--show-errors", is_flag=True, help="List every missed and spurious fact.")
 @click.option("--strict-names", is_flag=True, help="Match project names exactly (no containment rule).")
+@click.option(
+    "--cv",
+    "folds",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Cross-validate the learned decisions over the gold articles in K folds (no registry needed).",
+)
+@click.option("--seed", default=0, show_default=True, help="Seed of the folds (with --cv).")
+@click.option(
+    "--train-fraction",
+    type=click.FloatRange(0.01, 1.0),
+    default=1.0,
+    show_default=True,
+    help="Train each fold on this share of its training articles (with --cv): a learning curve.",
+)
 @friendly_errors
-def eval_command(gold_dir: Path, db_path: Path, as_json: bool, show_errors: bool, strict_names: bool) -> None:
-    """Score the registry against gold records: P/R/F1 per slot and micro average.
+def eval_command(
+    gold_dirs: tuple[Path, ...],
+    db_path: Path,
+    as_json: bool,
+    show_errors: bool,
+    strict_names: bool,
+    folds: int | None,
+    seed: int,
+    train_fraction: float,
+) -> None:
+    """Score the registry (or, with --cv, held-out extractions) against gold records.
+
+    \b
+    P/R/F1 per slot and micro average. With --cv K, the gold articles are
+    dealt into K folds by article; every model is trained on K-1 folds and
+    extracts the held-out one, and the pooled scores are printed beside the
+    rules-only figures (the same table with learning switched off).
 
     \b
     Example:
         projreg eval ../shared/gold/dev --db outputs/registry.db
+        projreg eval --cv 5 ../shared/gold/train ../shared/gold/dev
+        projreg eval --cv 5 --train-fraction 0.5 --json ../shared/gold/train
     """
-    from .evaluate import evaluate, format_report, load_gold
-    from .export import export_records
+    from .evaluate import evaluate, format_report
+    from .gold import load_golds
 
-    db = _existing_registry(db_path)
-    report, tally = evaluate(load_gold(gold_dir), export_records(db), lenient=not strict_names)
-    click.echo(json.dumps(report, ensure_ascii=False) if as_json else format_report(report))
+    if folds is not None:
+        from .learn.corpus import gold_views
+        from .learn.crossval import cross_validate, format_cv
+        from .learn.settings import settings
+
+        def progress(line: str) -> None:
+            click.echo(line, err=True)
+
+        golds, views = gold_views([str(d) for d in gold_dirs], progress)
+        report, predictions = cross_validate(views, golds, settings(), folds, seed, train_fraction, progress)
+        click.echo(json.dumps(report, ensure_ascii=False) if as_json else format_cv(report))
+        _, tally = evaluate(golds, predictions, lenient=not strict_names)
+    else:
+        db = _existing_registry(db_path)
+        from .export import export_records
+
+        report, tally = evaluate(load_golds(gold_dirs), export_records(db), lenient=not strict_names)
+        click.echo(json.dumps(report, ensure_ascii=False) if as_json else format_report(report))
     if show_errors:
         for error in tally.errors:
             click.echo("   " + " ".join(map(str, error)))
+
+
+@main.command()
+@click.option(
+    "--gold",
+    "gold_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A gold folder to learn from (repeatable).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A registry whose review decisions to learn from (accepted, rejected, edited records).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the models (default: the models/ folder the pipeline reads).",
+)
+@friendly_errors
+def train(gold_dirs: tuple[Path, ...], db_path: Path | None, out: Path | None) -> None:
+    """Rebuild every learned model from gold folders and a registry's review decisions.
+
+    \b
+    Deterministic: the same gold and decisions give the same model files.
+    The models are part of the pipeline version, so the next ingest
+    re-extracts every article with them.
+
+    \b
+    Example:
+        projreg train --gold ../shared/gold/train --gold ../shared/gold/dev
+        projreg train --gold ../shared/gold/train --gold ../shared/gold/dev --db outputs/registry.db
+        git checkout models/        # back to the shipped models
+    """
+    from .learn.models import models_dir
+    from .learn.train import retrain
+
+    if db_path is not None and not db_path.exists():
+        raise click.ClickException(f"no registry at {db_path}")
+    target = out or models_dir()
+
+    def progress(line: str) -> None:
+        click.echo(line, err=True)
+
+    manifest = retrain([str(d) for d in gold_dirs], db_path, target, progress)["trained_on"]
+    examples = ", ".join(f"{name} {n}" for name, n in manifest["examples"].items())
+    click.echo(
+        f"trained on {manifest['articles']} articles "
+        f"({manifest['reviewed_articles']} with review decisions only, "
+        f"{manifest['review_decisions']} decisions used); examples: {examples} -> {target}"
+    )
 
 
 @main.command()

@@ -178,7 +178,7 @@ def read_file(path: Path, meta: dict[str, dict] | None = None) -> Iterator[Item]
     if problem:
         yield IngestFailure(path=str(path), article_id=article_id, reason=problem)
         return
-    yield _article(str(path), None, dict(fields, id=article_id, text=text, encoding=encoding))
+    yield article_from_fields(str(path), None, dict(fields, id=article_id, text=text, encoding=encoding))
 
 
 def _read_jsonl_file(path: Path) -> Iterator[Item]:
@@ -268,7 +268,7 @@ def read_jsonl_lines(
             )
             continue
         fields = {k: record.get(k) for k in ("id", "text", *METADATA_FIELDS)}
-        yield _article(origin, number, dict(fields, encoding=encoding))
+        yield article_from_fields(origin, number, dict(fields, encoding=encoding))
 
 
 def _record_problem(record: dict) -> str | None:
@@ -302,7 +302,7 @@ def _too_long(size: str) -> str:
     return f"article too long: {size} (limit {MAX_ARTICLE_CHARS:,} characters); split it into articles"
 
 
-def _article(path: str, line: int | None, fields: dict) -> Item:
+def article_from_fields(path: str, line: int | None, fields: dict) -> Item:
     fields = dict(fields, date=_parse_date(fields.get("date")))
     try:
         return Article(path=path, line=line, **fields)

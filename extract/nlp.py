@@ -22,12 +22,15 @@ import spacy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces
 from spacy.vocab import Vocab
 
 from .capacity import find_capacities
 from .dates import find_dates
 from .dictionary import Words
+from .learn.decide import decide
+from .learn.models import shipped_models
+from .learn.settings import settings
+from .learn.view import Proposal, RuleOutput, View
 from .money import find_money
 from .ner import NerModel, Prefetched, lac_model
 from .orgs import find_organisations, ner_input
@@ -40,6 +43,9 @@ Doc.set_extension("published", default=None, force=True)
 #: which cost 11 % of the pipeline when each component read it.
 Doc.set_extension("source_text", default=None, force=True)
 Doc.set_extension("lexicon", default=(), force=True)
+#: jieba's words of the text, in order and covering it (the learned decisions read them; spaCy's
+#: tokens are slower to read back).
+Doc.set_extension("cut", default=None, force=True)
 for _name in (
     "sentences",
     "money",
@@ -49,6 +55,7 @@ for _name in (
     "projects",
     "indicators",
     "contacts",
+    "proposals",
 ):
     Doc.set_extension(_name, default=None, force=True)
 
@@ -94,8 +101,13 @@ class WordsTokenizer:
         self.vocab, self.words = vocab, words
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = get_words_and_spaces([w for w in self.words.cut(text) if w], text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        cut = [w for w in self.words.cut(text) if w]
+        # jieba's words cover the text, white space included: they are the tokens as they are
+        # (spaCy's get_words_and_spaces, which folds white space into the token before, cost 5 %
+        # of the pipeline and changes no extraction: the extractors read characters).
+        doc = Doc(self.vocab, words=cut, spaces=[False] * len(cut))
+        doc._.cut = cut
+        return doc
 
 
 @Language.component("projreg_sentences", assigns=["doc._.sentences", "token.is_sent_start"])
@@ -163,15 +175,50 @@ class OrganisationsComponent:
 
 @Language.component(
     "projreg_projects",
-    assigns=["doc._.projects", "doc._.indicators", "doc._.contacts"],
+    assigns=["doc._.projects", "doc._.indicators", "doc._.contacts", "doc._.proposals"],
     requires=["doc._.sentences", "doc._.money", "doc._.capacities", "doc._.dates", "doc._.organisations"],
 )
 def projects_component(doc: Doc) -> Doc:
     """Project records with their own facts; aggregates become indicators; 项目负责人 become contacts."""
-    doc._.projects, doc._.indicators, doc._.contacts = find_projects(
+    found = find_projects(
         _text(doc), doc._.sentences, doc._.money, doc._.capacities, doc._.dates, doc._.organisations
     )
+    doc._.projects, doc._.indicators, doc._.contacts = found.projects, found.indicators, found.contacts
+    doc._.proposals = [Proposal(*p) for p in found.proposals]
     return doc
+
+
+def rule_output(doc: Doc) -> RuleOutput:
+    """What the rule components found in a Doc: the input of the learned decisions."""
+    return RuleOutput(
+        text=_text(doc),
+        sentences=doc._.sentences,
+        money=doc._.money,
+        capacities=doc._.capacities,
+        dates=doc._.dates,
+        organisations=doc._.organisations,
+        projects=doc._.projects,
+        proposals=doc._.proposals,
+        contacts=doc._.contacts,
+        words=doc._.cut,
+    )
+
+
+@Language.factory(
+    "projreg_decisions",
+    assigns=["doc._.money", "doc._.projects"],
+    requires=["doc._.projects", "doc._.proposals"],
+)
+def make_decisions(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """The learned decisions (``models/``) over the rules' output: names, roles, attachments, stages."""
+    models = shipped_models()
+    s = settings()
+
+    def decisions(doc: Doc) -> Doc:
+        doc._.money, doc._.projects = decide(View(rule_output(doc)), models, s)
+        return doc
+
+    return decisions
 
 
 COMPONENTS = (
@@ -184,8 +231,11 @@ COMPONENTS = (
 )
 
 
-def build_pipeline(ner: bool = True, segmenter: Segmenter = "jieba") -> Language:
+def build_pipeline(ner: bool = True, segmenter: Segmenter = "jieba", learned: bool = True) -> Language:
     """A fresh pipeline: blank ``zh`` segmented by ``segmenter`` plus the projreg components.
+
+    ``learned`` adds the trained decisions after the rules (without it, the
+    rules' own records: the "rules only" figure of cross-validation).
 
     jieba is always prepared: the organisation rules read its dictionary
     whichever segmenter makes the tokens. spaCy's own pkuseg loader needs
@@ -210,6 +260,8 @@ def build_pipeline(ner: bool = True, segmenter: Segmenter = "jieba") -> Language
         nlp.tokenizer.pkuseg_update_user_dict(list(kept_words()))
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"ner": ner} if name == "projreg_organisations" else {})
+    if learned:
+        nlp.add_pipe("projreg_decisions")
     return nlp
 
 

@@ -18,8 +18,10 @@ from pydantic import BaseModel
 from spacy.tokens import Doc
 
 from .clean import CleanText, clean
+from .learn.models import model_files
+from .learn.view import RuleOutput
 from .models import Article, Capacity, DateRange, Indicator, Mention, Money, Organisation, Project
-from .nlp import Input, Segmenter, build_pipeline, run_many
+from .nlp import Input, Segmenter, build_pipeline, rule_output, run_many
 from .rules import rules_dir
 from .sentences import sentence_at
 
@@ -49,10 +51,10 @@ def content_hash(article: Article) -> str:
 
 @cache
 def pipeline_version() -> str:
-    """A digest of the code and rules: a registry built by other rules is re-extracted."""
+    """A digest of the code, rules and models: a registry built by others is re-extracted."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for path in sorted([*package.rglob("*.py"), *rules_dir().glob("*.yml")]):
+    for path in [*sorted([*package.rglob("*.py"), *rules_dir().glob("*.yml")]), *model_files()]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -61,8 +63,14 @@ def pipeline_version() -> str:
 class Extractor:
     """Holds the loaded pipeline (jieba dictionary, rules) for many articles."""
 
-    def __init__(self, lexicon: Iterable[str] = (), ner: bool = True, segmenter: Segmenter = "jieba") -> None:
-        self.nlp = build_pipeline(ner=ner, segmenter=segmenter)
+    def __init__(
+        self,
+        lexicon: Iterable[str] = (),
+        ner: bool = True,
+        segmenter: Segmenter = "jieba",
+        learned: bool = True,
+    ) -> None:
+        self.nlp = build_pipeline(ner=ner, segmenter=segmenter, learned=learned)
         self.lexicon = tuple(lexicon)
 
     def __call__(self, article: Article) -> Extraction:
@@ -75,6 +83,11 @@ class Extractor:
             self.nlp, [Input(c.text, a.date, self.lexicon) for c, a in zip(cleaned, articles, strict=True)]
         )
         return [_extraction(a, c, d) for a, c, d in zip(articles, cleaned, docs, strict=True)]
+
+    def rule_outputs(self, articles: Sequence[Article]) -> list[RuleOutput]:
+        """What the rule components find in each article (cleaned text): the learned decisions' input."""
+        docs = run_many(self.nlp, [Input(clean(a.text).text, a.date, self.lexicon) for a in articles])
+        return [rule_output(doc) for doc in docs]
 
 
 def _extraction(article: Article, cleaned: CleanText, doc: Doc) -> Extraction:

@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from typing import NamedTuple
 
 import regex
 from pydantic import BaseModel, ConfigDict
@@ -500,7 +501,7 @@ class _List:
     """``等…项目`` and the rest of its clause."""
 
 
-def _strip_name(text: str) -> str:
+def strip_name(text: str) -> str:
     """The name as exported: NFKC, no quotes or book-title marks, no white space."""
     s = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in s if ch not in QUOTE_CHARS and not ch.isspace())
@@ -661,7 +662,7 @@ def _inside_word(art: _Article, start: int, end: int) -> bool:
 
 
 def _naming(art: _Article, start: int, end: int, head: str, seg_start: int, seg_end: int) -> _Naming:
-    return _Naming(start, end, _strip_name(art.text[start:end]), head, seg_start, seg_end)
+    return _Naming(start, end, strip_name(art.text[start:end]), head, seg_start, seg_end)
 
 
 def _list_namings(art: _Article) -> tuple[list[_Naming], list[_List]]:
@@ -1186,7 +1187,7 @@ def _phases(s: str) -> set[str]:
     return set(PHASE.findall(s))
 
 
-def _same_project(a: str, b: str) -> bool:
+def same_project(a: str, b: str) -> bool:
     """Full and short names of one project: equal keys, or the short one inside or spread through it."""
     ka, kb = _key(a), _key(b)
     if ka == kb:
@@ -1216,7 +1217,7 @@ def _group(art: _Article, namings: list[_Naming], facts_of: dict[int, _Facts]) -
     def same(a: _Naming, b: _Naming) -> bool:
         if _other_owners(facts_of[id(a)], facts_of[id(b)]):
             return False
-        if _same_project(a.name, b.name):
+        if same_project(a.name, b.name):
             return True
         short, long_ = sorted((a, b), key=lambda n: len(_key(n.name)))
         return _key(long_.name).endswith(_key(short.name)) and not _is_specific(art, short)
@@ -1241,6 +1242,16 @@ def _other_owners(a: _Facts, b: _Facts) -> bool:
 # --------------------------------------------------------------------------- main
 
 
+class RuleProjects(NamedTuple):
+    """The grammar's output for one article."""
+
+    projects: list[Project]
+    indicators: list[Indicator]
+    contacts: list[Mention]
+    proposals: list[tuple[int, int, bool, bool]]
+    """Every span the grammar proposed as a name: start, end, a list item?, accepted?"""
+
+
 def find_projects(
     text: str,
     sentences: list[tuple[int, int]],
@@ -1248,8 +1259,8 @@ def find_projects(
     capacities: list[Capacity],
     dates: list[DateRange],
     organisations: list[Organisation],
-) -> tuple[list[Project], list[Indicator], list[Mention]]:
-    """Project records, aggregate indicators, and contact persons (项目负责人) of one article.
+) -> RuleProjects:
+    """Project records, aggregate indicators, contact persons (项目负责人) and proposed names of one article.
 
     All spans are in the coordinates of ``text`` (the cleaned article), like
     its inputs: the sentence spans and the money, capacity, date and
@@ -1264,7 +1275,9 @@ def find_projects(
     final = _judge(art, accepted, lists, accepted, keep_all=True)
     facts_of = {id(n): f for n, f in final}
     projects = [_project(art, grp, facts_of) for grp in _group(art, [n for n, _ in final], facts_of)]
-    return projects, _indicators(art, projects), art.contacts
+    kept = {id(n) for n in accepted}
+    proposals = [(n.start, n.end, n.list_id is not None, id(n) in kept) for n in candidates]
+    return RuleProjects(projects, _indicators(art, projects), art.contacts, proposals)
 
 
 def _judge(

@@ -246,7 +246,7 @@ def _by_name(projects: list[Project]) -> dict[str, Project]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_golden_case(case: Case):
-    projects, indicators, _ = find_projects(*_inputs(case))
+    projects, indicators, _, _ = find_projects(*_inputs(case))
     found = _by_name(projects)
     names = {n for p in projects for n in [p.name, *p.aliases]}
     for name, attrs in case.projects.items():
@@ -273,7 +273,7 @@ def test_golden_case(case: Case):
 def test_evidence_spans_point_at_the_text():
     case = CASES[0]
     text = case.text
-    projects, _, _ = find_projects(*_inputs(case))
+    projects, _, _, _ = find_projects(*_inputs(case))
     shuangliao = _by_name(projects)["双辽市绿电产业示范园区15万千瓦风电项目"]
     assert text[shuangliao.start : shuangliao.end] == shuangliao.text
     assert {m.text for m in shuangliao.mentions} >= {"双辽市绿电产业示范园区15万千瓦风电"}
@@ -286,7 +286,7 @@ def test_evidence_spans_point_at_the_text():
 
 
 def test_aggregate_amount_goes_to_no_project():
-    projects, _, _ = find_projects(*_inputs(CASES[1]))
+    projects, _, _, _ = find_projects(*_inputs(CASES[1]))
     assert all(p.investment_yuan is None for p in projects)
 
 
@@ -328,7 +328,7 @@ NAMEY = [
 @given(st.lists(st.sampled_from([*NAMEY, "华信", "新材料", "薄膜", "。", "\n"]), max_size=40))
 def test_any_text_gives_well_formed_records(words):
     text = "".join(words)
-    projects, indicators, contacts = find_projects(text, _sentences(text), [], [], [], [])
+    projects, indicators, contacts, _ = find_projects(text, _sentences(text), [], [], [], [])
     for record in [*projects, *indicators, *contacts]:
         assert 0 <= record.start <= record.end <= len(text)
         assert text[record.start : record.end] == record.text
@@ -354,7 +354,7 @@ def test_no_crash_over_the_corpus():
     count = 0
     for article in corpus_articles().values():
         text, *rest = _pipeline_inputs(article)
-        projects, indicators, _ = find_projects(text, *rest)
+        projects, indicators, _, _ = find_projects(text, *rest)
         for record in [*projects, *indicators]:
             assert text[record.start : record.end] == record.text
         count += len(projects)
