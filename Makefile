@@ -26,8 +26,8 @@ run: setup
 	$(BIN)/python -m extract.summary --db $(DB)
 
 lint: setup
-	$(BIN)/ruff check extract tests benchmarks
-	$(BIN)/ruff format --check extract tests benchmarks
+	$(BIN)/ruff check extract tests benchmarks tools
+	$(BIN)/ruff format --check extract tests benchmarks tools
 
 test: setup lint
 	$(BIN)/pytest -q

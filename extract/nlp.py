@@ -206,7 +206,7 @@ def rule_output(doc: Doc) -> RuleOutput:
 
 @Language.factory(
     "projreg_decisions",
-    assigns=["doc._.money", "doc._.projects"],
+    assigns=["doc._.money", "doc._.organisations", "doc._.projects"],
     requires=["doc._.projects", "doc._.proposals"],
 )
 def make_decisions(nlp: Language, name: str) -> Callable[[Doc], Doc]:
@@ -215,7 +215,7 @@ def make_decisions(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     s = settings()
 
     def decisions(doc: Doc) -> Doc:
-        doc._.money, doc._.projects = decide(View(rule_output(doc)), models, s)
+        doc._.money, doc._.organisations, doc._.projects = decide(View(rule_output(doc)), models, s)
         return doc
 
     return decisions

@@ -27,9 +27,9 @@ def rules_record(article_id: str, view: View) -> dict:
     return record(article_id, r.projects, r.money, r.organisations, r.dates, r.contacts)
 
 
-def learned_record(article_id: str, view: View, money: list, projects: list) -> dict:
+def learned_record(article_id: str, view: View, money: list, organisations: list, projects: list) -> dict:
     r = view.rules
-    return record(article_id, projects, money, r.organisations, r.dates, r.contacts)
+    return record(article_id, projects, money, organisations, r.dates, r.contacts)
 
 
 def folds(ids: Sequence[str], k: int, seed: int) -> list[list[str]]:
@@ -65,8 +65,8 @@ def cross_validate(
         models, summary = train_models({a: views[a] for a in train_ids}, truths, s)
         report(f"fold {i + 1}/{k}: trained on {summary['articles']} articles, extracting {len(fold)}")
         for aid in fold:
-            money, projects = decide(views[aid], models, s)
-            predictions.append(learned_record(aid, views[aid], money, projects))
+            money, organisations, projects = decide(views[aid], models, s)
+            predictions.append(learned_record(aid, views[aid], money, organisations, projects))
     scored = {a: golds[a] for a in views}
     learned, _ = evaluate(scored, predictions)
     rules_only, _ = evaluate(scored, [rules_record(a, v) for a, v in views.items()])

@@ -26,6 +26,7 @@ from ..evaluate import norm_project
 from ..models import Capacity, Mention, Money, Organisation, Project
 from ..projects import same_project, strip_name
 from .candidates import Candidate, featured
+from .companies import judged_companies
 from .features import Mentions, pair_features, role_features, stage_features
 from .models import Models
 from .settings import Settings
@@ -146,6 +147,23 @@ def _loose_match(
     return None
 
 
+def judge_companies(view: View, models: Models, threshold: float) -> list[Organisation]:
+    """The article's organisations: companies the model accepts (gazetteer hits among them), the rules'
+    companies it rejects kept as ``other``, the other kinds as the rules found them."""
+    accepted = {
+        (o.start, o.end): o
+        for o, f in judged_companies(view)
+        if models.company_accept.probability(f) >= threshold
+    }
+    out = [
+        o if o.kind != "company" or (o.start, o.end) in accepted else o.model_copy(update={"kind": "other"})
+        for o in view.rules.organisations
+    ]
+    known = {(o.start, o.end) for o in out}
+    out += [o for span, o in accepted.items() if span not in known]
+    return sorted(out, key=lambda o: (o.start, o.end))
+
+
 def relabel_money(view: View, models: Models) -> list[Money]:
     """Every amount with the role model's role."""
     out = []
@@ -179,9 +197,12 @@ def fact_label(fact: Mention) -> tuple[str, str]:
     return "company", "company"
 
 
-def decide(view: View, models: Models, config: Settings) -> tuple[list[Money], list[Project]]:
-    """The article's amounts (with learned roles) and project records."""
+def decide(
+    view: View, models: Models, config: Settings
+) -> tuple[list[Money], list[Organisation], list[Project]]:
+    """The article's amounts (with learned roles), organisations (companies judged) and project records."""
     money = relabel_money(view, models)
+    organisations = judge_companies(view, models, config.accept)
     rules = RuleIndex(view.rules.projects)
     groups = group_spans(view.text, project_spans(view, models, config.accept, config.veto), rules)
     attach = config.attach
@@ -190,7 +211,7 @@ def decide(view: View, models: Models, config: Settings) -> tuple[list[Money], l
     capacities: dict[int, list[Capacity]] = {}
     companies: dict[int, list[Organisation]] = {}
     best_capacity: dict[int, tuple[float, int]] = {}
-    company_orgs = [o for o in view.rules.organisations if o.kind == "company"]
+    company_orgs = [o for o in organisations if o.kind == "company"]
     facts: list[Mention] = [*(m for m in money if m.yuan is not None), *view.rules.capacities, *company_orgs]
     for fact, g, mention, rank in offers(view, facts, mentions):
         kind, label = fact_label(fact)
@@ -229,7 +250,7 @@ def decide(view: View, models: Models, config: Settings) -> tuple[list[Money], l
                 rule,
             )
         )
-    return money, projects
+    return money, organisations, projects
 
 
 class RuleIndex:

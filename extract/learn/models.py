@@ -45,6 +45,8 @@ class Models:
     """Is a capacity this project's?"""
     company_owner: LinearModel
     """Is a company this project's investor, owner or builder?"""
+    company_accept: LinearModel
+    """Is a name the rules, LAC or the gazetteer found a company?"""
 
 
 MODEL_FILES = tuple(f.name for f in fields(Models) if f.name != "heads")

@@ -23,6 +23,7 @@ from ..registry import open_registry
 from ..words import extraction_words
 from . import linear
 from .candidates import candidates, featured, learnt_heads
+from .companies import company_candidates, judged_companies
 from .corpus import gold_views, rule_views
 from .decide import MONEY_SLOTS, RuleIndex, fact_label, offers
 from .features import Mentions, pair_features, role_features, stage_features
@@ -39,9 +40,8 @@ def train_models(views: Mapping[str, View], truths: Mapping[str, Truth], s: Sett
     """Every model, trained on the articles both mappings have; and what each learnt from."""
     ids = sorted(views.keys() & truths.keys())
     heads = _heads({a: views[a] for a in ids}, {a: truths[a] for a in ids}, s)
-    sets: dict[str, list[Example]] = {
-        name: [] for name in ("start", "accept", "role", "stage", "money", "capacity", "company")
-    }
+    kinds = ("start", "accept", "role", "stage", "money", "capacity", "company", "company_accept")
+    sets: dict[str, list[Example]] = {name: [] for name in kinds}
     for aid in ids:
         _article_examples(views[aid], truths[aid], heads, sets)
 
@@ -60,6 +60,7 @@ def train_models(views: Mapping[str, View], truths: Mapping[str, Truth], s: Sett
         money_owner=fit("money_owner", "money", [None, *MONEY_SLOTS]),
         capacity_owner=fit("capacity_owner", "capacity", [False, True]),
         company_owner=fit("company_owner", "company", [False, True]),
+        company_accept=fit("company_accept", "company_accept", [False, True]),
     )
     summary = {
         "articles": len(ids),
@@ -100,10 +101,12 @@ def _article_examples(
     if truth.complete and truth.money:
         for m, role in _aligned_roles(view, truth):
             sets["role"].append((role_features(view, m), role, w))
+    if truth.complete:
+        _company_examples(view, truth, sets["company_accept"], w)
     if not groups:
         return
     mentions = Mentions(sorted((s, e, g) for g, (_, spans) in enumerate(groups) for s, e in spans))
-    company_orgs = [o for o in view.rules.organisations if o.kind == "company"]
+    company_orgs = company_candidates(view)
     facts = [*(m for m in view.rules.money if m.yuan is not None), *view.rules.capacities, *company_orgs]
     for fact, g, mention, rank in offers(view, facts, mentions):
         project = groups[g][0]
@@ -132,6 +135,20 @@ def _article_examples(
         sets["stage"].append(
             (stage_features(view, spans, keywords, rule.stage if rule else None), project.get("stage"), w)
         )
+
+
+def _company_examples(view: View, truth: Truth, out: list[Example], w: float) -> None:
+    """Each company candidate: a company of the gold record, or not (optional ones teach nothing)."""
+    required, optional = set(), set()
+    for c in truth.companies:
+        names = {norm(n) for n in [c["name"], *c.get("aliases", [])]}
+        (optional if c.get("optional") else required).update(names)
+    for o, f in judged_companies(view):
+        names = {norm(o.name), norm(o.refers_to or "")}
+        if names & required:
+            out.append((f, True, w))
+        elif not names & optional:
+            out.append((f, False, w))
 
 
 def _name_examples(view: View, truth: Truth, heads: tuple[str, ...], sets: dict[str, list[Example]]) -> None:

@@ -24,6 +24,7 @@ class Truth:
 
     projects: list[dict]
     money: list[dict] = field(default_factory=list)
+    companies: list[dict] = field(default_factory=list)
     not_names: set[str] = field(default_factory=set)
     complete: bool = True
     weight: float = 1.0
@@ -81,7 +82,11 @@ def project_names(project: dict) -> list[str]:
 
 
 def from_gold(record: dict) -> Truth:
-    return Truth(projects=list(record.get("projects", [])), money=list(record.get("money", [])))
+    return Truth(
+        projects=list(record.get("projects", [])),
+        money=list(record.get("money", [])),
+        companies=list(record.get("companies", [])),
+    )
 
 
 def from_review(db: sqlite_utils.Database, weight: float) -> dict[str, Truth]:

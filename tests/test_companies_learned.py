@@ -1,0 +1,61 @@
+"""Companies judged by the learned check: gazetteer names in press sentences, ordinary words left alone."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from extract.learn.companies import gazetteer
+from extract.models import Article
+from extract.pipeline import Extractor
+
+#: Press-style frames a registered name is put into (the name replaces {}).
+FRAMES = (
+    "该项目由{}承建。",
+    "近日，{}与市政府签署战略合作协议。",
+    "{}投资建设的新能源项目今天开工。",
+    "据了解，{}计划总投资20亿元建设生产基地。",
+)
+LEGAL = ("有限公司", "有限责任公司", "股份有限公司", "集团有限公司")
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _companies(extractor: Extractor, text: str) -> list[str]:
+    return [o.name for o in extractor(Article(id="t", text=text)).organisations if o.kind == "company"]
+
+
+def test_gazetteer_holds_short_and_full_names_of_central_soes():
+    names, _, _ = gazetteer()
+    assert {"中国石油化工集团有限公司", "中国石化", "中石化", "三一重工", "西门子"} <= names
+
+
+def test_registered_names_of_the_gazetteer_are_found_whole_in_press_sentences(extractor):
+    names, _, _ = gazetteer()
+    registered = sorted(n for n in names if n.endswith(LEGAL) and len(n) >= 8 and n.isascii() is False)
+    sample = random.Random(7).sample(registered, 80)
+    found = 0
+    for i, name in enumerate(sample):
+        if name in _companies(extractor, FRAMES[i % len(FRAMES)].format(name)):
+            found += 1
+    assert found / len(sample) >= 0.95, found
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("该项目由中国能源建设集团有限公司承建。", "中国能源建设集团有限公司"),
+        ("中石化和西门子在南京签约。", "中石化"),
+        ("中石化和西门子在南京签约。", "西门子"),
+    ],
+)
+def test_names_no_grammar_derives(extractor, text, company):
+    assert company in _companies(extractor, text)
+
+
+def test_ordinary_words_in_the_gazetteer_are_not_companies(extractor):
+    assert _companies(extractor, "统一规划、联合推进，民生工程加快建设，不同地区有利条件各异。") == []
