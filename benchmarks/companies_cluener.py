@@ -10,8 +10,11 @@ predicts is a false positive, every gold span it misses a false negative.
 Each system is timed over the whole set after a warm-up (model loading is
 not counted) and reported in characters per second.
 
-- projreg: ``find_organisations`` with LAC, mentions of kind ``company``
-  (LAC on the sentences passing the trigger test, then on all sentences);
+- projreg: the shipped pipeline (``Extractor``): the rules' and LAC's company mentions and the
+  gazetteer's hits, each judged by the learned company check;
+- projreg, rules + LAC only: ``find_organisations`` with LAC, mentions of kind ``company``
+  (LAC on the sentences passing the trigger test, then on all sentences), as before the check;
+- gazetteer alone: every hit of ``rules/gazetteer/companies.tsv`` (leftmost-longest);
 - LAC alone: every ``ORG`` span (LAC's ORG covers government bodies too);
 - jieba: every word ``jieba.posseg`` tags ``nt`` (organisation name).
 """
@@ -24,13 +27,17 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import jieba
 import jieba.posseg
 
+from extract.learn.companies import gazetteer
+from extract.models import Article
 from extract.ner import lac_model
 from extract.orgs import find_organisations
+from extract.pipeline import Extractor
 from extract.sentences import split_sentences
 
 Span = tuple[int, int]
@@ -67,6 +74,22 @@ def projreg_all(text: str) -> set[Span]:
     return projreg(text, only_triggered=False)
 
 
+@cache
+def _extractor() -> Extractor:
+    return Extractor()
+
+
+def projreg_learned(text: str) -> set[Span]:
+    """The shipped pipeline: rules, LAC and the gazetteer's hits, judged by the company model."""
+    orgs = _extractor()(Article(id="cluener", text=text)).organisations
+    return {(o.start, o.end) for o in orgs if o.kind == "company"}
+
+
+def gazetteer_alone(text: str) -> set[Span]:
+    _, automaton, _ = gazetteer()
+    return {(s, e) for _, s, e in automaton.find_matches_as_indexes(text)}
+
+
 def lac_alone(text: str) -> set[Span]:
     return {(s, e) for s, e, label in lac_model().entities([text])[0] if label == "ORG"}
 
@@ -81,7 +104,9 @@ def jieba_nt(text: str) -> set[Span]:
 
 
 SYSTEMS: dict[str, Callable[[str], set[Span]]] = {
-    "projreg (company)": projreg,
+    "projreg": projreg_learned,
+    "projreg, rules + LAC only": projreg,
+    "gazetteer alone": gazetteer_alone,
     "projreg, NER everywhere": projreg_all,
     "LAC alone (ORG)": lac_alone,
     "jieba.posseg (nt)": jieba_nt,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import sys
 
 import pytest
@@ -12,6 +13,7 @@ from extract.nlp import build_pipeline
 
 sys.path.insert(0, str(ROOT / "benchmarks"))  # the scripts import each other by name, as when run
 
+import companies_cluener
 import ingest  # benchmarks/ingest.py
 import segmenters
 import throughput
@@ -34,3 +36,14 @@ def test_the_ingest_benchmark_cuts_the_first_stories(tmp_path):
     shared_path("bench", "xwlb-stories.jsonl.gz")
     with gzip.open(ingest.stories_file(7, tmp_path), "rt", encoding="utf-8") as lines:
         assert len(lines.readlines()) == 7
+
+
+@pytest.mark.shared
+def test_the_cluener_benchmark_scores_the_shipped_pipeline_and_its_parts():
+    path = shared_path("bench", "cluener-dev.jsonl")
+    lines = path.read_text(encoding="utf-8").splitlines()[:20]
+    results = companies_cluener.evaluate([json.loads(line) for line in lines])
+    by_name = {r.name: r for r in results}
+    assert {"projreg", "projreg, rules + LAC only", "gazetteer alone"} <= by_name.keys()
+    gold = sum(len(companies_cluener.gold_spans(json.loads(line))) for line in lines)
+    assert all(r.tp + r.fn == gold for r in results)
