@@ -13,6 +13,7 @@ from typing import IO
 import sqlite_utils
 
 from .evaluate import norm
+from .records import company_names
 
 
 def export_records(db: sqlite_utils.Database) -> Iterator[dict]:
@@ -93,17 +94,18 @@ def _indicator(row: dict) -> dict:
 
 
 def _companies(db: sqlite_utils.Database, article_id: str) -> list[dict]:
-    """Distinct companies in order of first mention, as written.
+    """Distinct companies in order of first mention, as written (see :func:`~extract.records.company_names`).
 
-    A short form is folded into the name it stands for where the article
-    writes that name too; one learnt from other articles stays as written.
+    A short form learnt from other articles stays as written.
     """
-    seen: dict[str, dict] = {}
     rows = _mentions(db, "organisations", article_id, "and kind = 'company'")
-    written = {row["name"] for row in rows}
+    first: dict[str, dict] = {}
     for row in rows:
-        name = row["refers_to"] if row["refers_to"] in written else row["name"]
-        if name not in seen:
-            canonical = _canonical_id(db, "company_links", "name", norm(name))
-            seen[name] = {"name": name, "canonical_id": canonical, **_evidence(row)}
-    return list(seen.values())
+        first.setdefault(row["name"], row)
+        if row["refers_to"]:
+            first.setdefault(row["refers_to"], row)
+    out = []
+    for name in company_names([(row["name"], row["refers_to"]) for row in rows]):
+        canonical = _canonical_id(db, "company_links", "name", norm(name))
+        out.append({"name": name, "canonical_id": canonical, **_evidence(first[name])})
+    return out

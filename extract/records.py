@@ -21,14 +21,7 @@ def record(
     contacts: Sequence[Mention],
 ) -> dict:
     """The scored keys of one article's export record; spans may be in any coordinates."""
-    companies: list[str] = []
-    written = {o.name for o in organisations if o.kind == "company"}
-    for o in organisations:
-        if o.kind != "company":
-            continue
-        name = o.refers_to if o.refers_to in written else o.name
-        if name not in companies:
-            companies.append(name)
+    companies = company_names([(o.name, o.refers_to) for o in organisations if o.kind == "company"])
     return {
         "article_id": article_id,
         "projects": [
@@ -54,3 +47,16 @@ def record(
             for d in dates
         ],
     }
+
+
+def company_names(mentions: Sequence[tuple[str, str | None]]) -> list[str]:
+    """Distinct companies of an article, in order of first mention, one name each.
+
+    A short form is folded into the name it stands for (``refers_to``) where
+    the article writes that name, and a name that opens another company name
+    of the article (一汽 before 一汽集团, 吉林世宝 before its registered name) is
+    that company: the gold, like a reader, lists one company once.
+    """
+    written = {name for name, _ in mentions}
+    names = list(dict.fromkeys(ref if ref in written else name for name, ref in mentions))
+    return [n for n in names if not any(m != n and len(n) >= 2 and m.startswith(n) for m in names)]
