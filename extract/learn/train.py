@@ -75,19 +75,25 @@ def train_models(views: Mapping[str, View], truths: Mapping[str, Truth], s: Sett
 
 def _heads(views: Mapping[str, View], truths: Mapping[str, Truth], s: Settings) -> tuple[str, ...]:
     """The grammar's heads, and of the other heads (``rules/learning.yml`` and the last words of gold
-    names) those that end a true name often enough: a head ending names once in 800 candidates
-    (企业, 有限公司) would cost more in every article than it finds."""
+    names) those that end true names in enough articles, often enough: a head ending names once in
+    800 candidates (企业, 有限公司) would cost more in every article than it finds, and one ending the
+    names of a single article (福州 of 南平至福州) is that article's, not a pattern."""
     g = grammar().rules.heads
     names = [n for t in truths.values() for p in t.projects for n in project_names(p)]
     learnt = learnt_heads(names, extraction_words().cut, s.head_min_count)
     offered = tuple(sorted({*s.heads, *learnt} - {*g.strong, *g.weak}))
     found, true = Counter(), Counter()
+    articles: dict[str, set[str]] = {}
     for aid, view in views.items():
         for c in candidates(view, offered):
             found[c.head] += 1
-            true[c.head] += bool(truths[aid].is_name(view.text[c.start : c.end]))
+            if truths[aid].is_name(view.text[c.start : c.end]):
+                true[c.head] += 1
+                articles.setdefault(c.head, set()).add(aid)
     kept = [
-        h for h in offered if true[h] >= s.head_min_positives and true[h] >= s.head_min_precision * found[h]
+        h
+        for h in offered
+        if len(articles.get(h, ())) >= s.head_min_positives and true[h] >= s.head_min_precision * found[h]
     ]
     return tuple(sorted({*g.strong, *g.weak, *kept}))
 
