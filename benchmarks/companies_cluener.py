@@ -86,8 +86,7 @@ def projreg_learned(text: str) -> set[Span]:
 
 
 def gazetteer_alone(text: str) -> set[Span]:
-    _, automaton, _ = gazetteer()
-    return {(s, e) for _, s, e in automaton.find_matches_as_indexes(text)}
+    return {(s, e) for _, s, e in gazetteer().automaton.find_matches_as_indexes(text)}
 
 
 def lac_alone(text: str) -> set[Span]:

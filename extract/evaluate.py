@@ -51,7 +51,8 @@ def norm_project(s: str | None) -> str:
         s = s[: -len(suffix)]
 
 
-def _contained(a: str, b: str) -> bool:
+def contained(a: str, b: str) -> bool:
+    """One name inside the other, the shorter at least 60 % of the longer (the scorer's lenient match)."""
     if not a or not b:
         return False
     short, long_ = sorted((a, b), key=len)
@@ -74,7 +75,7 @@ def align(
                 if gi in used_g:
                     continue
                 names = [normf(n) for n in [g["name"], *g.get("aliases", [])]]
-                if pn in names if exact else any(_contained(pn, n) for n in names):
+                if pn in names if exact else any(contained(pn, n) for n in names):
                     pairs.append((gi, pi))
                     used_g.add(gi)
                     used_p.add(pi)

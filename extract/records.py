@@ -7,6 +7,7 @@ the registry's export (:mod:`extract.export`) adds what only a registry knows
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from .models import DateRange, Mention, Money, Organisation, Project
@@ -59,4 +60,7 @@ def company_names(mentions: Sequence[tuple[str, str | None]]) -> list[str]:
     """
     written = {name for name, _ in mentions}
     names = list(dict.fromkeys(ref if ref in written else name for name, ref in mentions))
-    return [n for n in names if not any(m != n and len(n) >= 2 and m.startswith(n) for m in names)]
+    # A name that opens others sorts right before them: each name looks at its successor only.
+    ordered = sorted(names)
+    opens = {a for a, b in itertools.pairwise(ordered) if len(a) >= 2 and b.startswith(a)}
+    return [n for n in names if n not in opens]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import math
 from functools import cache
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -24,34 +25,41 @@ from .view import View
 LEGAL_ENDINGS = ("有限公司", "有限责任公司", "股份公司", "公司", "集团", "控股", "股份")
 
 
+class Gazetteer(NamedTuple):
+    names: frozenset[str]
+    automaton: ahocorasick_rs.AhoCorasick
+    """Finds the names leftmost-longest; its matches index ``ordered``."""
+    ordered: list[str]
+
+
 @cache
-def gazetteer() -> tuple[frozenset[str], ahocorasick_rs.AhoCorasick, list[str]]:
-    """The gazetteer's names, and an automaton finding them leftmost-longest."""
+def gazetteer() -> Gazetteer:
+    """The gazetteer's names, loaded once."""
     path = rules_dir() / "gazetteer" / "companies.tsv"
     lines = path.read_text(encoding="utf-8").splitlines()[1:]
     names = sorted({line.split("\t", 1)[0] for line in lines if line})
     automaton = ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    return frozenset(names), automaton, names
+    return Gazetteer(frozenset(names), automaton, names)
 
 
 def company_candidates(view: View) -> list[Organisation]:
     """The rules' company mentions, and gazetteer hits that no organisation mention overlaps, in order."""
-    _, automaton, names = gazetteer()
+    g = gazetteer()
     found = [o for o in view.rules.organisations if o.kind == "company"]
     taken = sorted((o.start, o.end) for o in view.rules.organisations)
     starts = [s for s, _ in taken]
-    for index, start, end in automaton.find_matches_as_indexes(view.text):
+    for index, start, end in g.automaton.find_matches_as_indexes(view.text):
         i = bisect.bisect_left(starts, start)
         if any(s < end and start < e for s, e in taken[max(i - 1, 0) : i + 2]):
             continue
-        name = names[index]
+        name = g.ordered[index]
         found.append(Organisation(start=start, end=end, text=name, name=name, source="gazetteer"))
     return sorted(found, key=lambda o: (o.start, o.end))
 
 
 def company_features(view: View, o: Organisation, counts: dict[str, int]) -> dict[str, float]:
     """Is this mention a company? Its source, whether the gazetteer or jieba know it, its edges."""
-    known, _, _ = gazetteer()
+    known = gazetteer().names
     text, name = view.text, o.name
     freq = extraction_words().FREQ.get(name) or 0
     tag = word_tags().get(name)

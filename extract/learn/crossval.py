@@ -22,14 +22,9 @@ from .truth import Truth, from_gold
 from .view import View
 
 
-def rules_record(article_id: str, view: View) -> dict:
-    r = view.rules
-    return record(article_id, r.projects, r.money, r.organisations, r.dates, r.contacts)
-
-
-def learned_record(article_id: str, view: View, money: list, organisations: list, projects: list) -> dict:
-    r = view.rules
-    return record(article_id, projects, money, organisations, r.dates, r.contacts)
+def scored_record(article_id: str, view: View, money: list, organisations: list, projects: list) -> dict:
+    """An article's export record: the given money, organisations and projects; the rules' dates, contacts."""
+    return record(article_id, projects, money, organisations, view.rules.dates, view.rules.contacts)
 
 
 def folds(ids: Sequence[str], k: int, seed: int) -> list[list[str]]:
@@ -66,11 +61,14 @@ def cross_validate(
         report(f"fold {i + 1}/{k}: trained on {summary['articles']} articles, extracting {len(fold)}")
         for aid in fold:
             money, organisations, projects = decide(views[aid], models, s)
-            predictions.append(learned_record(aid, views[aid], money, organisations, projects))
+            predictions.append(scored_record(aid, views[aid], money, organisations, projects))
     scored = {a: golds[a] for a in views}
     learned, _ = evaluate(scored, predictions)
-    rules_only, _ = evaluate(scored, [rules_record(a, v) for a, v in views.items()])
-    report_ = {
+    rules = [
+        scored_record(a, v, v.rules.money, v.rules.organisations, v.rules.projects) for a, v in views.items()
+    ]
+    rules_only, _ = evaluate(scored, rules)
+    pooled = {
         "articles": len(views),
         "folds": k,
         "seed": seed,
@@ -78,7 +76,7 @@ def cross_validate(
         "slots": learned["slots"],
         "rules_only": {"slots": rules_only["slots"]},
     }
-    return report_, predictions
+    return pooled, predictions
 
 
 def format_cv(report: dict) -> str:

@@ -308,7 +308,7 @@ def _project(
     if "stage" in values:
         stage = values.pop("stage")
     elif stage is not None:
-        evidence["stage"] = _stage_evidence(grp, stage, keywords) or Mention(
+        evidence["stage"] = _stage_evidence(grp, keywords) or Mention(
             start=start, end=end, text=text[start:end]
         )
     unique_caps: list[Capacity] = []
@@ -330,15 +330,11 @@ def _project(
     )
 
 
-def _stage_evidence(
-    grp: list[tuple[int, int]], stage: str, keywords: list[tuple[int, int, str, str]]
-) -> Mention | None:
-    """The keyword of ``stage`` nearest the project's first mention."""
-    found = keywords
-    if not found:
+def _stage_evidence(grp: list[tuple[int, int]], keywords: list[tuple[int, int, str, str]]) -> Mention | None:
+    """The keyword nearest the project's first mention (``keywords``: those of its stage, sorted)."""
+    if not keywords:
         return None
     start = grp[0][0]
-    i = bisect.bisect_left(found, (start,))
-    near = [k for k in found[max(i - 1, 0) : i + 1]]
-    ks, ke, word, _ = min(near, key=lambda k: abs(k[0] - start))
+    i = bisect.bisect_left(keywords, (start,))
+    ks, ke, word, _ = min(keywords[max(i - 1, 0) : i + 1], key=lambda k: abs(k[0] - start))
     return Mention(start=ks, end=ke, text=word)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from ..evaluate import _contained, norm_project
+from ..evaluate import contained, norm_project
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Truth:
     decided: set[str] = field(default_factory=set)
     """Normalised names a reviewer decided on: their examples weigh ``review_weight``."""
     review_weight: float = 1.0
+    _names: set[str] | None = field(default=None, repr=False)
 
     def weight_of(self, text: str) -> float:
         return self.review_weight if norm_project(text) in self.decided else self.weight
@@ -49,10 +50,14 @@ class Truth:
         self.projects = [
             p for p in self.projects if not {norm_project(n) for n in project_names(p)} <= self.not_names
         ]
+        self._names = None
 
     @property
     def names(self) -> set[str]:
-        return {norm_project(n) for p in self.projects for n in project_names(p)}
+        """The normalised names and aliases of the known projects (made once: asked for every candidate)."""
+        if self._names is None:
+            self._names = {norm_project(n) for p in self.projects for n in project_names(p)}
+        return self._names
 
     def is_name(self, text: str) -> bool | None:
         """Is this span a project's name: yes, no, or unknown (a partial truth not covering it)."""
@@ -69,7 +74,7 @@ class Truth:
         if exact is not False or norm_project(text) in self.not_names:
             return exact
         key = norm_project(text)
-        return any(_contained(key, n) for n in self.names)
+        return any(contained(key, n) for n in self.names)
 
     def project_of(self, names: list[str]) -> dict | None:
         """The known project one of ``names`` names (exactly, after normalisation)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property, lru_cache
 
 from ..dictionary import BLOCK, word_tags
 from ..models import Capacity, DateRange, Mention, Money, Organisation, Project
@@ -22,7 +22,7 @@ from ..words import extraction_words
 CLAUSE_BREAKS = frozenset("，,；;。！？!?：:\n")
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def _tag(word: str) -> str:
     """jieba's tag of a word; ``x`` for other single characters, ``unk`` for words it does not know."""
     return word_tags().get(word) or ("x" if len(word) == 1 else "unk")
