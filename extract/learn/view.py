@@ -13,7 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from ..dictionary import BLOCK, word_tags
+from ..dictionary import word_tags
 from ..models import Capacity, DateRange, Mention, Money, Organisation, Project
 from ..projects import grammar
 from ..words import extraction_words
@@ -59,8 +59,7 @@ class RuleOutput:
     proposals: list[Proposal]
     contacts: list[Mention]
     words: list[str] | None = None
-    """The words the pipeline's segmenter cut the whole text into, if it ran (:class:`View` cuts them
-    itself otherwise)."""
+    """jieba's words covering the whole text, where the pipeline's tokenizer cut them."""
 
 
 @dataclass
@@ -73,32 +72,12 @@ class View:
     words: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.rules.words is not None:
-            self.words = self.rules.words
-            offsets = list(itertools.accumulate(map(len, self.words), initial=0))
-            self.token_starts, self.token_ends = offsets[:-1], offsets[1:]
-            return
-        text = self.text
-        starts, ends, words = [], [], []
-        pos = 0
-        cut = extraction_words().cut
-        for block in BLOCK.finditer(text):
-            for ch_pos in range(pos, block.start()):
-                starts.append(ch_pos)
-                ends.append(ch_pos + 1)
-                words.append(text[ch_pos])
-            at = block.start()
-            for word in cut(block.group()):
-                starts.append(at)
-                ends.append(at + len(word))
-                words.append(word)
-                at += len(word)
-            pos = block.end()
-        for ch_pos in range(pos, len(text)):
-            starts.append(ch_pos)
-            ends.append(ch_pos + 1)
-            words.append(text[ch_pos])
-        self.token_starts, self.token_ends, self.words = starts, ends, words
+        words = self.rules.words
+        if words is None:  # not made by the pipeline's jieba tokenizer (pkuseg, tests): cut the same way
+            words = [w for w in extraction_words().cut(self.text) if w]
+        self.words = words
+        offsets = list(itertools.accumulate(map(len, words), initial=0))
+        self.token_starts, self.token_ends = offsets[:-1], offsets[1:]
 
     @property
     def text(self) -> str:
