@@ -59,3 +59,15 @@ def test_names_no_grammar_derives(extractor, text, company):
 
 def test_ordinary_words_in_the_gazetteer_are_not_companies(extractor):
     assert _companies(extractor, "统一规划、联合推进，民生工程加快建设，不同地区有利条件各异。") == []
+
+
+def test_items_of_a_list_of_companies_are_candidates_a_name_at_a_time():
+    from extract.learn.companies import company_candidates
+    from extract.learn.view import RuleOutput, View
+
+    text = "其中，惠普、佳能、爱普生、兄弟和三星等国外品牌凭借技术占据市场。"
+    view = View(RuleOutput(text, [(0, len(text))], [], [], [], [], [], [], []))
+    found, listed = company_candidates(view)
+    items = {text[s:e]: tail for (s, e), (tail, _) in listed.items()}
+    assert items == dict.fromkeys(["惠普", "佳能", "爱普生", "兄弟", "三星"], "品牌")
+    assert "爱普生" in {o.name for o in found if o.source == "list"}, "a name no list knows is offered"

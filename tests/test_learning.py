@@ -17,6 +17,7 @@ from conftest import ROOT, shared_path
 from extract.cli import main
 from extract.learn.candidates import candidates
 from extract.learn.linear import LinearModel, train
+from extract.learn.lists import list_items
 from extract.learn.models import MODEL_FILES, models_dir
 from extract.learn.view import RuleOutput, View
 
@@ -52,6 +53,24 @@ def test_candidates_end_at_infrastructure_heads_and_start_at_word_boundaries():
     spans = {view.text[c.start : c.end] for c in candidates(view, ("高铁", "运河"))}
     assert {"漳州至汕头高铁", "平陆运河"} <= spans
     assert not any("，" in s or "。" in s for s in spans), "a candidate never crosses a clause break"
+
+
+def test_list_items_without_heads_are_candidates_named_by_their_tail():
+    text = "其中晋东南至荆门、向家坝至上海和锦屏至苏南等3条已投产线路，年输电能力近2000万千瓦。"
+    view = _view(text)
+    items = list_items(view, ("线路", "项目"))
+    assert [text[i.start : i.end] for i in items.values()] == [
+        "其中晋东南至荆门",
+        "向家坝至上海",
+        "锦屏至苏南",
+    ]
+    assert {i.tail for i in items.values()} == {"线路"} and next(iter(items.values())).first
+    spans = {text[c.start : c.end] for c in candidates(view, ("线路",))}
+    assert {"晋东南至荆门", "向家坝至上海", "锦屏至苏南"} <= spans
+    places = _view("北京、上海、广东等19个省市拥有50多家工厂。")
+    assert list_items(places, ("线路", "项目")) == {}, (
+        "a list whose tail names no project kind is no list of names"
+    )
 
 
 def test_shipped_models_are_all_there_and_small():

@@ -3,7 +3,8 @@
 Recall first: a candidate ends at a head word (the grammar's heads, the
 infrastructure heads of ``rules/projects.yml`` and the last words of names
 in the training gold) and starts at any word boundary of its clause up to
-``max_name`` characters back (``rules/learning.yml``); the grammar's own proposals (list items
+``max_name`` characters back (``rules/learning.yml``); the grammar's own proposals and the
+items of lists of projects (:mod:`extract.learn.lists`: ``A、B等3条线路``, items
 without a head among them) are candidates too. Which of them is a name is
 the model's decision (:mod:`extract.learn.decide`).
 """
@@ -19,6 +20,7 @@ from functools import cache
 import ahocorasick_rs
 import regex
 
+from .lists import Item, list_items
 from .settings import settings
 from .view import View
 
@@ -42,7 +44,7 @@ def _automaton(heads: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick:
     return ahocorasick_rs.AhoCorasick(list(heads))
 
 
-def candidates(view: View, heads: tuple[str, ...]) -> list[Candidate]:
+def candidates(view: View, heads: tuple[str, ...], items: dict[int, Item] | None = None) -> list[Candidate]:
     """Every (start, end) that may name a project, once, sorted by end then start."""
     text = view.text
     ends: dict[int, str] = {}
@@ -52,6 +54,9 @@ def candidates(view: View, heads: tuple[str, ...]) -> list[Candidate]:
             ends[end] = head
     for p in view.rules.proposals:
         ends.setdefault(p.end, "")
+    items = list_items(view, heads) if items is None else items
+    for end in items:
+        ends.setdefault(end, "")
     config = settings()
     glue, max_name = config.start_after, config.max_name
     never_char, never_word = frozenset(config.never_first_char), frozenset(config.never_first_word)
@@ -75,6 +80,9 @@ def candidates(view: View, heads: tuple[str, ...]) -> list[Candidate]:
                 out[(start, end)] = Candidate(start, end, head)
     for p in view.rules.proposals:
         out.setdefault((p.start, p.end), Candidate(p.start, p.end, ""))
+    for item in items.values():
+        if not item.first and item.end - item.start <= max_name:
+            out.setdefault((item.start, item.end), Candidate(item.start, item.end, ends[item.end]))
     return sorted(out.values(), key=lambda c: (c.end, c.start))
 
 
@@ -85,12 +93,13 @@ def _bucket(n: int) -> str:
 class CandidateFeatures:
     """Features of candidates in one article; the rule's proposals and records are looked up once."""
 
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: View, items: dict[int, Item] | None = None) -> None:
         self.view = view
         rules = view.rules
         self.proposals = {(p.start, p.end): p for p in rules.proposals}
         self.rule_spans = {(m.start, m.end) for p in rules.projects for m in p.mentions}
         self.rule_ends = {e for _, e in self.rule_spans}
+        self.items = items or {}
         self.org_starts = {s for s, _ in view.org_spans}
         self.org_ends = {e for _, e in view.org_spans}
         self.company_starts = {s for s, _ in view.company_spans}
@@ -152,6 +161,12 @@ class CandidateFeatures:
             f["proposal_list" if p.listed else "proposal_head"] = 1.0
             if p.accepted:
                 f["rule_accepted"] = 1.0
+        item = self.items.get(c.end)
+        if item is not None and c.start >= item.start:
+            f["list_item" if c.start == item.start or item.first else "list_item_part"] = 1.0
+            f[f"list_tail:{item.tail or '<none>'}"] = 1.0
+            f[f"list_headed:{round(item.headed * 4)}"] = 1.0
+            f[f"list_size:{_bucket(item.size)}"] = 1.0
         if (c.start, c.end) in self.rule_spans:
             f["rule_record"] = 1.0
         elif c.end in self.rule_ends:
@@ -195,8 +210,9 @@ class CandidateFeatures:
 
 def featured(view: View, heads: tuple[str, ...]) -> list[tuple[Candidate, dict[str, float]]]:
     """Every candidate of the article with its features."""
-    featurise = CandidateFeatures(view)
-    found = candidates(view, heads)
+    items = list_items(view, heads)
+    featurise = CandidateFeatures(view, items)
+    found = candidates(view, heads, items)
     featurise.count_names(found)
     return [(c, featurise(c)) for c in found]
 

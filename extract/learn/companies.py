@@ -20,9 +20,30 @@ from ..dictionary import word_tags
 from ..models import Organisation
 from ..rules import rules_dir
 from ..words import extraction_words
+from .lists import enumerations
 from .view import View
 
 LEGAL_ENDINGS = ("有限公司", "有限责任公司", "股份公司", "公司", "集团", "控股", "股份")
+#: Words in a list's tail saying its items are companies (``等国外品牌``, ``等7家企业``).
+COMPANY_TAILS = (
+    "企业",
+    "公司",
+    "品牌",
+    "集团",
+    "厂商",
+    "厂家",
+    "巨头",
+    "车企",
+    "房企",
+    "药企",
+    "银行",
+    "大厂",
+    "龙头",
+)
+#: Tags of words that do not open a company's name (the first item of a list starts at its clause).
+NOT_IN_NAME = frozenset(("uj", "ul", "p", "c", "v", "d", "r", "m", "f", "vn", "ad", "q"))
+#: The longest list item taken for a company's name.
+LIST_NAME = 16
 
 
 class Gazetteer(NamedTuple):
@@ -42,8 +63,9 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(frozenset(names), automaton, names)
 
 
-def company_candidates(view: View) -> list[Organisation]:
-    """The rules' company mentions, and gazetteer hits that no organisation mention overlaps, in order."""
+def company_candidates(view: View) -> tuple[list[Organisation], dict[tuple[int, int], tuple[str, float]]]:
+    """The rules' company mentions, gazetteer hits that no organisation mention overlaps, and the items of
+    lists of companies, in order; and each list item's (tail word, share of items known as companies)."""
     g = gazetteer()
     found = [o for o in view.rules.organisations if o.kind == "company"]
     taken = sorted((o.start, o.end) for o in view.rules.organisations)
@@ -54,10 +76,56 @@ def company_candidates(view: View) -> list[Organisation]:
             continue
         name = g.ordered[index]
         found.append(Organisation(start=start, end=end, text=name, name=name, source="gazetteer"))
-    return sorted(found, key=lambda o: (o.start, o.end))
+    listed = _list_items(view, found, taken)
+    known = {(o.start, o.end) for o in found}
+    for start, end in listed:
+        if (start, end) not in known and not _overlaps(taken, start, end):
+            name = view.text[start:end]
+            found.append(Organisation(start=start, end=end, text=name, name=name, source="list"))
+    return sorted(found, key=lambda o: (o.start, o.end)), listed
 
 
-def company_features(view: View, o: Organisation, counts: dict[str, int]) -> dict[str, float]:
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect.bisect_left(spans, (start,))
+    return any(s < end and start < e for s, e in spans[max(i - 1, 0) : i + 2])
+
+
+def _list_items(
+    view: View, found: list[Organisation], taken: list[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[str, float]]:
+    """The items of lists whose tail names companies or half of whose items are known companies."""
+    ends: dict[int, int] = {}
+    for o in found:
+        ends[o.end] = min(o.start, ends.get(o.end, o.start))
+    out = {}
+    for pieces, tail in enumerations(view):
+        word = next((w for w in COMPANY_TAILS if w in tail), "")
+        share = sum(e in ends and ends[e] >= s for s, e in pieces) / len(pieces)
+        if not word and share < 0.5:
+            continue
+        for s, e in pieces:
+            start = _name_start(view, s, e)
+            if start is not None and 2 <= e - start <= LIST_NAME:
+                out[(start, e)] = (word, share)
+    return out
+
+
+def _name_start(view: View, start: int, end: int) -> int | None:
+    """Where a company's name in a list's item starts: its last words, up to one that cannot be in a name
+    (the first item starts at its clause, others may open with 与, 了)."""
+    at = None
+    for word in reversed(view.words_in(start, end)):
+        if word_tags().get(word) in NOT_IN_NAME or not word.isalnum():
+            break
+        at = end - len(word) if at is None else at - len(word)
+        if end - at > LIST_NAME:
+            return None
+    return at
+
+
+def company_features(
+    view: View, o: Organisation, counts: dict[str, int], listed: dict[tuple[int, int], tuple[str, float]]
+) -> dict[str, float]:
     """Is this mention a company? Its source, whether the gazetteer or jieba know it, its edges."""
     known = gazetteer().names
     text, name = view.text, o.name
@@ -88,13 +156,17 @@ def company_features(view: View, o: Organisation, counts: dict[str, int]) -> dic
         f["legal_ending"] = 1.0
     if name.isascii():
         f["latin"] = 1.0
+    if (o.start, o.end) in listed:
+        word, share = listed[(o.start, o.end)]
+        f[f"list_tail:{word or '<none>'}"] = 1.0
+        f[f"list_known:{round(share * 4)}"] = 1.0
     return f
 
 
 def judged_companies(view: View) -> list[tuple[Organisation, dict[str, float]]]:
     """Every company candidate of the article with its features."""
-    found = company_candidates(view)
+    found, listed = company_candidates(view)
     counts: dict[str, int] = {}
     for o in found:
         counts[o.name] = counts.get(o.name, 0) + 1
-    return [(o, company_features(view, o, counts)) for o in found]
+    return [(o, company_features(view, o, counts, listed)) for o in found]

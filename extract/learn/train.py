@@ -112,7 +112,7 @@ def _article_examples(
     if not groups:
         return
     mentions = Mentions(sorted((s, e, g) for g, (_, spans) in enumerate(groups) for s, e in spans))
-    company_orgs = company_candidates(view)
+    company_orgs, _ = company_candidates(view)
     facts = [*(m for m in view.rules.money if m.yuan is not None), *view.rules.capacities, *company_orgs]
     for fact, g, mention, rank in offers(view, facts, mentions):
         project = groups[g][0]
