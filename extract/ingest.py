@@ -36,6 +36,12 @@ METADATA_FIELDS = ("title", "date", "source", "url")
 MAX_ARTICLE_CHARS = 200_000
 #: A text or HTML file larger than this is refused unread (4 bytes a character at most).
 MAX_FILE_BYTES = 4 * MAX_ARTICLE_CHARS
+#: Longest JSONL line read, in bytes: an article at the limit written with JSON's ``\uXXXX`` escapes
+#: (6 bytes a character) and its metadata. A longer line is skipped unread and is a failure, so a
+#: compressed line of billions of characters never sits in memory.
+MAX_LINE_BYTES = 6 * MAX_ARTICLE_CHARS + (1 << 16)
+#: Bytes read at a time while skipping the rest of a line that is too long.
+SKIP_PIECE_BYTES = 1 << 20
 #: Bytes of a JSONL file read to decide its encoding before it is streamed.
 JSONL_HEAD_BYTES = 1 << 20
 #: Bytes read at a time for that head (a broken gzip stream loses the piece it breaks in).
@@ -72,7 +78,7 @@ def iter_inputs(paths: Iterable[str | Path], stdin: IO[str] | None = None) -> It
 def _iter_raw(paths: Iterable[str | Path], stdin: IO[str] | None) -> Iterator[Item]:
     for raw in paths:
         if str(raw) == "-":
-            yield from read_jsonl_lines(stdin or sys.stdin, "<stdin>")
+            yield from read_jsonl_lines(bounded_lines(stdin or sys.stdin, MAX_LINE_BYTES), "<stdin>")
             continue
         path = Path(raw)
         if path.is_dir():
@@ -106,7 +112,7 @@ def _count_file(path: Path) -> int:
         return 1
     try:
         with _open_jsonl(path) as handle:
-            return sum(1 for line in handle if line.strip())
+            return sum(1 for line in bounded_lines(handle, MAX_LINE_BYTES) if line is None or line.strip())
     except GZIP_ERRORS:
         return 1
 
@@ -214,7 +220,10 @@ def _jsonl_items(path: Path) -> Iterator[Item]:
             text, _ = decode_bytes(handle.read())
             yield from read_jsonl_lines(text.splitlines(), str(path), encoding)
             return
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(bounded_lines(handle, MAX_LINE_BYTES), start=1):
+            if raw is None:
+                yield IngestFailure(path=str(path), line=number, reason=_line_too_long())
+                continue
             try:
                 line = raw.decode(encoding)
             except UnicodeDecodeError:
@@ -237,18 +246,42 @@ def _head(handle: IO[bytes]) -> bytes:
             data += piece
         if len(data) < JSONL_HEAD_BYTES:
             return bytes(data)
-        if b"\n" not in data:
-            return bytes(data + handle.read())
     except GZIP_ERRORS:
         pass
-    return bytes(data[: data.rindex(b"\n") + 1]) if b"\n" in data else bytes(data)
+    if b"\n" in data:
+        return bytes(data[: data.rindex(b"\n") + 1])
+    # A first line longer than the head is judged on the head, cut after its last byte below 0x30:
+    # such a byte is a whole character in UTF-8 and GB18030 alike, never part of a longer one.
+    cut = max(data.rfind(bytes([b])) for b in range(0x30))
+    return bytes(data[: cut + 1]) if cut >= 0 else bytes(data)
+
+
+def bounded_lines(handle: IO, limit: int) -> Iterator:
+    """The lines of ``handle`` (bytes or text), ``None`` for each longer than ``limit``: that one is
+    skipped a piece at a time, so memory stays flat whatever a line's length."""
+    while line := handle.readline(limit + 1):
+        newline = "\n" if isinstance(line, str) else b"\n"
+        if len(line) <= limit or line.endswith(newline):
+            yield line
+            continue
+        while (rest := handle.readline(SKIP_PIECE_BYTES)) and not rest.endswith(newline):
+            pass
+        yield None
+
+
+def _line_too_long() -> str:
+    return _too_long(f"a line over {MAX_LINE_BYTES:,} bytes, skipped unread")
 
 
 def read_jsonl_lines(
-    lines: Iterable[str], origin: str, encoding: str | None = None, first_line: int = 1
+    lines: Iterable[str | None], origin: str, encoding: str | None = None, first_line: int = 1
 ) -> Iterator[Item]:
-    """JSONL articles (id, text, title, date, source, url); each bad line is a failure."""
+    """JSONL articles (id, text, title, date, source, url); each bad line (``None``: one too long to
+    read) is a failure."""
     for number, line in enumerate(lines, start=first_line):
+        if line is None:
+            yield IngestFailure(path=origin, line=number, reason=_line_too_long())
+            continue
         if not line.strip():
             continue
         try:

@@ -8,9 +8,11 @@ registry error (unwritable folder, full disk); 3 ``--strict`` with failed inputs
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import sqlite3
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -228,3 +230,42 @@ def test_a_truncated_gzip_archive_keeps_the_articles_before_the_break(tmp_path, 
     assert "end-of-stream" in failure.reason
     assert count // 10 < len(articles) < count
     assert [a.id for a in articles] == [f"g{i}" for i in range(len(articles))]
+
+
+def _bomb(path: Path, chars: int, first_line_bomb: bool = False) -> None:
+    """Good articles around one line of ``chars`` characters, gzipped (a decompression bomb)."""
+    good = [json.dumps({"id": f"good-{i}", "text": SENTENCE}, ensure_ascii=False) + "\n" for i in (1, 2)]
+    with gzip.open(path, "wb") as out:
+        if not first_line_bomb:
+            out.write(good[0].encode())
+        out.write(b'{"id": "bomb", "text": "')
+        for _ in range(chars // (1 << 20)):
+            out.write("啊".encode() * (1 << 20))
+        out.write(b'"}\n' + good[1].encode())
+
+
+@pytest.mark.parametrize("first_line_bomb", [False, True])
+def test_a_decompression_bomb_is_one_failure_read_in_flat_memory(tmp_path, first_line_bomb):
+    path = tmp_path / "bomb.jsonl.gz"
+    _bomb(path, 40 << 20, first_line_bomb)  # 40 million characters, 120 MB decompressed, 0.1 MB on disk
+    tracemalloc.start()
+    try:
+        assert count_inputs([path]) == (2 if first_line_bomb else 3)
+        items = list(iter_inputs([path]))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [i.id for i in items if isinstance(i, Article)] == (
+        ["good-2"] if first_line_bomb else ["good-1", "good-2"]
+    )
+    [failure] = [i for i in items if isinstance(i, IngestFailure)]
+    assert failure.line == (1 if first_line_bomb else 2) and "too long" in failure.reason
+    assert peak < 16 << 20, f"{peak / 2**20:.0f} MB held while reading a 120 MB line"
+
+
+def test_a_line_too_long_on_stdin_is_a_failure_and_the_next_line_is_read():
+    long_line = json.dumps({"id": "long", "text": "啊" * (MAX_ARTICLE_CHARS * 7)}, ensure_ascii=False)
+    good = json.dumps({"id": "good", "text": SENTENCE}, ensure_ascii=False)
+    items = list(iter_inputs(["-"], stdin=io.StringIO(f"{long_line}\n{good}\n")))
+    assert isinstance(items[0], IngestFailure) and items[0].line == 1 and "too long" in items[0].reason
+    assert isinstance(items[1], Article) and items[1].id == "good"
