@@ -295,8 +295,9 @@ def serve(db_path: Path, host: str, port: int) -> None:
 
     \b
     Reading is open; reviewing needs a sign-in with the password in
-    $PROJREG_REVIEW_PASSWORD. Set $DATASETTE_SECRET to keep sign-ins valid
-    across restarts.
+    $PROJREG_REVIEW_PASSWORD (12 characters or more). Set $DATASETTE_SECRET
+    to keep sign-ins valid across restarts; a session lasts
+    $PROJREG_SESSION_HOURS (default 8) and ends when the password changes.
 
     \b
     Example:
@@ -305,11 +306,17 @@ def serve(db_path: Path, host: str, port: int) -> None:
     import os
 
     from .datasette import serve as run_site
-    from .datasette.plugin import PASSWORD_ENV
+    from .datasette.signin import MIN_PASSWORD, PASSWORD_ENV
 
     _existing_registry(db_path).close()
-    if not os.environ.get(PASSWORD_ENV):
+    password = os.environ.get(PASSWORD_ENV)
+    if not password:
         click.echo(f"review sign-in disabled. Hint: set {PASSWORD_ENV} to enable it.", err=True)
+    elif len(password) < MIN_PASSWORD:
+        raise click.UsageError(
+            f"{PASSWORD_ENV} has {len(password)} characters; a review password needs at least "
+            f"{MIN_PASSWORD}. Hint: a few unrelated words make a long one."
+        )
     click.echo(f"serving {db_path} on http://{host}:{port}/", err=True)
     run_site(db_path, host=host, port=port)
 

@@ -18,8 +18,9 @@ from conftest import CORPUS
 
 from extract.batch import ingest
 from extract.cli import main
-from extract.datasette import build_site, jieba_query, refresh_search_index
+from extract.datasette import build_site, jieba_query, plugin, refresh_search_index
 from extract.datasette.plugin import PASSWORD_ENV, record_url
+from extract.datasette.signin import HOURS_ENV, SITE_FAILURES_PER_MINUTE, Throttle, safe_next
 from extract.datasette.views import create_views
 from extract.registry import open_registry
 from extract.registry.linking import link_registry
@@ -298,3 +299,61 @@ def test_a_project_record_shows_where_each_field_was_read(tmp_path: Path):
         assert f"<th>{field}</th><td>{text}</td>" in section
         assert f"<mark>{text}</mark>" in section
     assert "&#34;sentence&#34;" not in page.text  # the evidence JSON is not shown raw (escaped)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example", "/\\127.0.0.1:8766/x", "/\t/127.0.0.1:8766/x", "/\n/evil", "https://evil.example/"],
+)
+def test_sign_in_never_redirects_off_site(target):
+    assert safe_next(target, "/home") == "/home"
+    assert safe_next("/registry/projects?x=1", "/home") == "/registry/projects?x=1"
+
+
+def test_wrong_passwords_lock_the_client_out_even_from_the_right_one(writable: Path, monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    monkeypatch.setattr(plugin, "THROTTLE", Throttle())
+
+    async def scenario():
+        ds = build_site(writable, secret=SECRET)
+        wrong = [await ds.client.post("/-/projreg/login", data={"password": "guess"}) for _ in range(6)]
+        right = await ds.client.post("/-/projreg/login", data={"password": PASSWORD})
+        return wrong, right
+
+    wrong, right = run(scenario)
+    assert [r.status_code for r in wrong[:5]] == [403] * 5 and wrong[5].status_code == 429
+    assert right.status_code == 429 and int(right.headers["retry-after"]) >= 1
+    throttle = Throttle()
+    for i in range(SITE_FAILURES_PER_MINUTE):
+        throttle.failed(f"client {i}", now=100.0)
+    assert throttle.wait("a new client", now=101.0) > 0, "a guesser spread over many clients is slowed too"
+    assert throttle.wait("a new client", now=161.0) == 0
+
+
+def test_a_session_ends_when_it_expires_or_the_password_changes(writable: Path, monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    monkeypatch.setattr(plugin, "THROTTLE", Throttle())
+    record = project_id(writable)
+
+    async def can_review(hours: str | None, new_password: str | None) -> bool:
+        if hours is not None:
+            monkeypatch.setenv(HOURS_ENV, hours)
+        ds = build_site(writable, secret=SECRET)
+        login = await ds.client.post("/-/projreg/login", data={"password": PASSWORD})
+        if new_password is not None:
+            monkeypatch.setenv(PASSWORD_ENV, new_password)
+        page = await ds.client.get(
+            record_url(record), headers={"cookie": f"ds_actor={_cookie(login, 'ds_actor')}"}
+        )
+        monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+        return 'value="accept"' in page.text
+
+    assert run(lambda: can_review(None, None))
+    assert not run(lambda: can_review("-1", None)), "an expired session does not review"
+    assert not run(lambda: can_review("8", "another long password")), "a password change signs everyone out"
+
+
+def test_serve_refuses_a_short_review_password(registry: Path, monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, "short")
+    result = CliRunner().invoke(main, ["serve", "--db", str(registry)])
+    assert result.exit_code == 2 and "at least 12" in result.output

@@ -9,6 +9,7 @@ route hands out, against the operator's ``PROJREG_REVIEW_PASSWORD``.
 from __future__ import annotations
 
 import hmac
+import math
 import os
 from urllib.parse import urlencode
 
@@ -21,11 +22,11 @@ from markupsafe import Markup, escape
 from ..registry.schema import EDITABLE_PROJECT_FIELDS
 from .charts import CHARTS, bar_chart_svg
 from .search import jieba_query, refresh_search_index
+from .signin import PASSWORD_ENV, Throttle, is_reviewer, safe_next, session_cookie
 from .views import EVIDENCE_TABLES, create_views, field_evidence_sql
 
 PLUGIN = "projreg"
 REVIEW_PERMISSION = "projreg-review"
-PASSWORD_ENV = "PROJREG_REVIEW_PASSWORD"
 DONE = {"accept": "accepted", "reject": "rejected", "edit": "edited"}
 BASE = "/-/projreg"
 QUEUE_LIMIT = 50
@@ -82,7 +83,7 @@ def render_cell(row, value, column, table):
 @hookimpl
 def permission_allowed(actor, action):
     if action == REVIEW_PERMISSION:
-        return bool(actor) and actor.get("role") == "reviewer"
+        return is_reviewer(actor)
     return None
 
 
@@ -117,25 +118,31 @@ def register_routes():
     ]
 
 
-def _safe_next(target: str | None) -> str:
-    """Only local paths after sign-in (no open redirect)."""
-    return target if target and target.startswith("/") and not target.startswith("//") else f"{BASE}/review"
+#: Failed sign-ins of this site's process (one process serves a registry).
+THROTTLE = Throttle()
 
 
 async def login(request, datasette):
-    """Sign in as a reviewer with the operator's password; sets the signed ``ds_actor`` cookie."""
+    """Sign in as a reviewer with the operator's password; sets a signed, expiring ``ds_actor`` cookie."""
     error = None
     form = await request.post_vars() if request.method == "POST" else {}
     if request.method == "POST":
         expected = os.environ.get(PASSWORD_ENV)
+        client = (request.scope.get("client") or ("?",))[0]
+        wait = THROTTLE.wait(client)
+        if wait > 0:
+            message = f"Too many wrong passwords: try again in {math.ceil(wait)} s."
+            return Response.text(message, status=429, headers={"Retry-After": str(math.ceil(wait))})
         if not expected:
             error = f"Sign-in is disabled. Hint: the operator sets {PASSWORD_ENV} before 'projreg serve'."
         elif hmac.compare_digest(form.get("password", "").encode(), expected.encode()):
-            response = Response.redirect(_safe_next(form.get("next")))
-            actor = {"id": form.get("name") or "reviewer", "role": "reviewer"}
-            response.set_cookie("ds_actor", datasette.sign({"a": actor}, "actor"), httponly=True)
+            THROTTLE.succeeded(client)
+            response = Response.redirect(safe_next(form.get("next"), f"{BASE}/review"))
+            cookie = session_cookie(datasette, form.get("name") or "reviewer")
+            response.set_cookie("ds_actor", cookie, httponly=True, samesite="lax")
             return response
         else:
+            THROTTLE.failed(client)
             error = "Wrong password."
     context = {"error": error, "next": form.get("next") or request.args.get("next") or ""}
     html = await datasette.render_template("projreg_login.html", context, request=request)
