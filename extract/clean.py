@@ -30,7 +30,9 @@ Three steps:
    line cut at the column width) is unwrapped.
 
 The steps repeat until the text no longer changes, so cleaning cleaned text
-changes nothing.
+changes nothing. Last, passages in traditional characters are read in
+simplified ones, character for character (:mod:`extract.script`); the
+cleaned text as written stays in :attr:`CleanText.shown` for display.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ import regex
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from .rules import load_rules
+from .script import simplified
 
 # ---------------------------------------------------------------- rules ----
 
@@ -192,6 +195,16 @@ class CleanText:
 
     text: str
     offsets: list[int]  # len(text) + 1 entries; offsets[-1] == len(original)
+    shown: str | None = None
+    """Where the article is written in traditional characters, the cleaned text in them (``text`` holds
+    it in simplified ones, character for character, for extraction); None where they are the same."""
+
+    def as_written(self, start: int, end: int, value: str) -> str:
+        """``value`` read from ``text[start:end]`` (a mention's text or name), in the article's characters."""
+        if self.shown is None:
+            return value
+        at = self.text.find(value, start, end)
+        return value if at < 0 else self.shown[at : at + len(value)]
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a cleaned span ``[start, end)`` to the original span covering the same characters.
@@ -591,7 +604,8 @@ def clean(original: str) -> CleanText:
             break
         text, offsets = again, [offsets[i] for i in again_offsets]
     offsets.append(len(original))
-    return CleanText(text, offsets)
+    simple = simplified(text)
+    return CleanText(simple, offsets, None if simple == text else text)
 
 
 def _clean_once(original: str) -> tuple[str, list[int], bool]:

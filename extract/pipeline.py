@@ -54,7 +54,8 @@ def pipeline_version() -> str:
     """A digest of the code, rules and models: a registry built by others is re-extracted."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for path in [*sorted([*package.rglob("*.py"), *rules_dir().glob("*.yml")]), *model_files()]:
+    data = [*rules_dir().rglob("*.yml"), *rules_dir().rglob("*.tsv")]  # the gazetteer too
+    for path in [*sorted([*package.rglob("*.py"), *data]), *model_files()]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -100,7 +101,7 @@ def _extraction(article: Article, cleaned: CleanText, doc: Doc) -> Extraction:
     return Extraction(
         article=article,
         content_hash=content_hash(article),
-        clean_text=cleaned.text,
+        clean_text=cleaned.shown or cleaned.text,
         money=mapped(doc._.money),
         capacities=mapped(doc._.capacities),
         dates=mapped(doc._.dates),
@@ -114,9 +115,13 @@ def _extraction(article: Article, cleaned: CleanText, doc: Doc) -> Extraction:
 def _to_original(mention: M, cleaned: CleanText, sentences: list[tuple[int, int]]) -> M:
     """Move a mention and those nested in it from cleaned to original coordinates, with its sentence."""
     span = sentence_at(sentences, mention.start)
-    sentence = cleaned.text[span[0] : span[1]] if span else None
+    sentence = cleaned.as_written(*span, cleaned.text[span[0] : span[1]]) if span else None
     start, end = cleaned.to_original(mention.start, mention.end)
     update: dict[str, object] = {"start": start, "end": end, "sentence": sentence}
+    for name in ("text", "name"):
+        value = getattr(mention, name, None)
+        if isinstance(value, str):
+            update[name] = cleaned.as_written(mention.start, mention.end, value)
     for name in type(mention).model_fields:
         value = getattr(mention, name)
         if isinstance(value, Mention):

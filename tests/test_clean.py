@@ -19,8 +19,10 @@ SEED_003 = "003_a2ea863acaabccfd"
 
 
 def assert_maps_back(original: str, cleaned: CleanText) -> None:
-    """Every cleaned character comes from an original character that folds to it."""
-    text, offsets = cleaned.text, cleaned.offsets
+    """Every cleaned character comes from an original character that folds to it (as written: the text
+    read in simplified characters has the same length)."""
+    text, offsets = cleaned.shown or cleaned.text, cleaned.offsets
+    assert len(cleaned.text) == len(text)
     assert len(offsets) == len(text) + 1
     assert offsets[-1] == len(original)
     assert all(0 <= o < len(original) for o in offsets[:-1])
