@@ -12,6 +12,8 @@ the killed run ``interrupted``.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import itertools
 import json
 import logging
@@ -21,10 +23,11 @@ import os
 import signal
 import sqlite3
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
@@ -48,6 +51,8 @@ BATCH_SIZE = 50
 #: Articles handed to a worker at once, and extracted together (see :func:`extractions`): enough
 #: sentences for the NER model to batch by length, few enough to keep the load even.
 CHUNK_SIZE = 16
+#: Seconds an article's extraction may take before it is a failure (``--article-timeout``).
+ARTICLE_TIMEOUT = 60.0
 #: Record kinds counted in the run summary.
 RECORD_KINDS = (*MENTION_TABLES, "projects")
 
@@ -107,13 +112,15 @@ def ingest(
     progress: bool | None = None,
     segmenter: Segmenter = "jieba",
     workers: int | None = None,
+    article_timeout: float = ARTICLE_TIMEOUT,
 ) -> RunSummary:
     """Ingest every article under ``paths`` into the registry at ``db_path``, segmented by ``segmenter``.
 
     ``workers`` processes extract (default: one per core); ``1`` extracts in
-    this process. Registry write errors (a full disk) become a
-    :class:`RegistryError` after the run is marked failed; every batch
-    committed before stays.
+    this process. An article whose extraction takes longer than
+    ``article_timeout`` seconds (0: no limit) is a failure and the batch goes
+    on. Registry write errors (a full disk) become a :class:`RegistryError`
+    after the run is marked failed; every batch committed before stays.
     """
     paths = list(paths)
     started = time.perf_counter()
@@ -130,7 +137,7 @@ def ingest(
     bar = tqdm(total=total, desc="articles", unit=" art", disable=not progress, file=sys.stderr)
     try:
         pending: list[Extraction | IngestFailure] = []
-        with extractions(tasks, segmenter, summary.workers) as results:
+        with extractions(tasks, segmenter, summary.workers, article_timeout) as results:
             for result in results:
                 bar.update()
                 _count(summary, records, result, known)
@@ -188,7 +195,9 @@ def _pool_size(workers: int, total: int | None) -> int:
 
 
 @contextmanager
-def extractions(tasks: Iterable[Task], segmenter: Segmenter, workers: int) -> Iterator[Iterator[Result]]:
+def extractions(
+    tasks: Iterable[Task], segmenter: Segmenter, workers: int, article_timeout: float = ARTICLE_TIMEOUT
+) -> Iterator[Iterator[Result]]:
     """Results of ``tasks`` in input order: from a pool of ``workers`` processes, or in-process for one.
 
     Tasks travel in chunks: a chunk's articles are extracted together (the NER
@@ -196,10 +205,10 @@ def extractions(tasks: Iterable[Task], segmenter: Segmenter, workers: int) -> It
     """
     chunks = _chunks(tasks)
     if workers == 1:
-        _init_worker(segmenter, in_process=True)
+        _init_worker(segmenter, article_timeout, in_process=True)
         yield itertools.chain.from_iterable(map(_process, chunks))
         return
-    with multiprocessing.Pool(workers, _init_worker, (segmenter,)) as pool:
+    with multiprocessing.Pool(workers, _init_worker, (segmenter, article_timeout)) as pool:
         yield itertools.chain.from_iterable(pool.imap(_process, chunks))
 
 
@@ -218,14 +227,49 @@ def _chunks(tasks: Iterable[Task]) -> Iterator[list[Task]]:
 #: The pipeline of this process, built on the first article it extracts (by segmenter).
 _extractors: dict[str, Extractor] = {}
 _segmenter: Segmenter = "jieba"
+_timeout: float = ARTICLE_TIMEOUT
 
 
-def _init_worker(segmenter: Segmenter, in_process: bool = False) -> None:
-    """Set the segmenter; a worker leaves Ctrl-C to the main process, which stops the pool."""
-    global _segmenter
-    _segmenter = segmenter
+def _init_worker(
+    segmenter: Segmenter, article_timeout: float = ARTICLE_TIMEOUT, in_process: bool = False
+) -> None:
+    """Set the segmenter and time budget; a worker leaves Ctrl-C to the main process, which stops the pool."""
+    global _segmenter, _timeout
+    _segmenter, _timeout = segmenter, article_timeout
     if not in_process:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class ArticleTimeout(Exception):
+    """Raised by the timer when an extraction outlives its budget."""
+
+
+@contextmanager
+def _budget(seconds: float) -> Iterator[None]:
+    """Raise :class:`ArticleTimeout` in this thread after ``seconds`` (none for 0, or off the main thread,
+    where no signal can be delivered). The check runs between Python steps, where all of the
+    pipeline's growing costs are."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ArticleTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _release_memory() -> None:
+    """Give what a stopped extraction held back to the system (glibc keeps freed pages otherwise)."""
+    gc.collect()
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _process(chunk: list[Task]) -> list[Result]:
@@ -244,9 +288,25 @@ def _extract(articles: list[Article]) -> list[Extraction | IngestFailure]:
     if _segmenter not in _extractors:
         _extractors[_segmenter] = Extractor(segmenter=_segmenter)
     try:
-        return _extractors[_segmenter].pipe(articles)
+        with _budget(_timeout * len(articles)):
+            return _extractors[_segmenter].pipe(articles)
     except MemoryError:  # the process is in trouble, not the article: stop (the run resumes later)
         raise
+    except ArticleTimeout:  # the chunk again article by article: only the slow one fails
+        if len(articles) > 1:
+            return [result for article in articles for result in _extract([article])]
+        [article] = articles
+        _release_memory()
+        logger.warning("article %s took longer than %g s", article.id, _timeout)
+        return [
+            IngestFailure(
+                path=article.path or "-",
+                line=article.line,
+                article_id=article.id,
+                reason=f"took longer than {_timeout:g} s (--article-timeout); left out, the batch went on. "
+                "Hint: an article of an unusual shape; please report it with the article",
+            )
+        ]
     except Exception as exc:  # a pipeline bug on one article must not lose the batch
         if len(articles) > 1:
             return [result for article in articles for result in _extract([article])]

@@ -92,6 +92,9 @@ class ParagraphRules(BaseModel):
     max_skip: int = Field(ge=0)
     wrap_min_lines: int = Field(gt=0)
     wrap_full_ratio: float = Field(gt=0, le=1)
+    row_number: str
+    row_fields: int = Field(ge=2)
+    row_block: int = Field(ge=2)
 
     @field_validator("pairs")
     @classmethod
@@ -119,6 +122,10 @@ class CleanRules(BaseModel):
                 regex.compile(getattr(self.fold, field))
             except (KeyError, regex.error) as exc:
                 errors.append(f"fold.{field}: {exc!r}")
+        try:
+            regex.compile(self.paragraphs.row_number)
+        except regex.error as exc:
+            errors.append(f"paragraphs.row_number: {exc!r}")
         for rule in self.deletions:
             try:
                 rule.pattern = _expand(rule.pattern, self.fragments)
@@ -153,6 +160,7 @@ class _Compiled:
     pairs: tuple[tuple[str, str], ...]
     para: ParagraphRules
     splits: dict[str, tuple[str, ...]]
+    row_number: regex.Pattern[str]
 
 
 @cache
@@ -183,6 +191,7 @@ def _rules() -> _Compiled:
         pairs=tuple((pair[0], pair[1]) for pair in p.pairs),
         para=p,
         splits={k: tuple(v) for k, v in splits.items()},
+        row_number=regex.compile(p.row_number),
     )
 
 
@@ -417,9 +426,11 @@ class _Line:
     width: int  # length as typeset, indentation included
     indented: bool  # starts with two spaces or more: a paragraph start in print
     gap_after: bool = False  # a blank line follows
+    row: bool = False  # shaped as a row of a list or table (before deletions): see _mark_rows
+    number_end: int = -1  # where the row number opening the line ends (folded text), -1 for none
 
 
-def _lines(text: str, dels: list[tuple[int, int]], captions: list[int]) -> list[_Line]:
+def _lines(text: str, dels: list[tuple[int, int]], captions: list[int], rules: _Compiled) -> list[_Line]:
     """Split into lines, keep what the deletions leave, drop the empty lines."""
     lines: list[_Line] = []
     k = c = 0
@@ -445,12 +456,54 @@ def _lines(text: str, dels: list[tuple[int, int]], captions: list[int]) -> list[
         if pieces:
             kept = "".join(text[a:b] for a, b in pieces)
             indented = text.startswith("  ", pos)
-            lines.append(_Line(pieces, kept, nl, caption, len(text[pos:end].rstrip()), indented))
+            line = _Line(pieces, kept, nl, caption, len(text[pos:end].rstrip()), indented)
+            number = rules.row_number.match(text[pos:end])
+            line.number_end = pos + number.end() if number else -1
+            line.row = number is not None or _row_shaped(text[pos:end], rules)
+            lines.append(line)
         elif lines and not text[pos:end].strip():
             lines[-1].gap_after = True
         if nl < 0:
             return lines
         pos = nl + 1
+
+
+def _row_shaped(line: str, rules: _Compiled) -> bool:
+    """A line without a row number shaped as a row: ``row_fields`` fields of two characters or more
+    set apart by spaces, none ending a sentence."""
+    fields = line.split()
+    return (
+        len(fields) >= rules.para.row_fields
+        and all(len(f) >= 2 for f in fields)
+        and not rules.closed.search(line.rstrip())
+        and "。" not in line
+    )
+
+
+def _mark_rows(lines: list[_Line], rules: _Compiled) -> None:
+    """Rows are lines shaped so, in a block of ``row_block`` such lines at least (a numbered point
+    alone in prose stays a paragraph's line); a row is never the rest of the line before it, and
+    its row number is left out."""
+    run: list[int] = []
+    for i, line in enumerate([*lines, None]):
+        if line is not None and line.row:
+            run.append(i)
+            continue
+        for k in run:
+            if len(run) < rules.para.row_block:
+                lines[k].row = False
+            elif lines[k].number_end >= 0:
+                _drop_number(lines[k])
+        run = []
+
+
+def _drop_number(line: _Line) -> None:
+    """Leave a row's number out of its kept pieces (as a bullet is)."""
+    cut = line.number_end
+    pieces = [(max(a, cut), b) for a, b in line.pieces if b > cut]
+    if pieces:
+        dropped = sum(b - a for a, b in line.pieces) - sum(b - a for a, b in pieces)
+        line.pieces, line.text = pieces, line.text[dropped:]
 
 
 def _tidy_spaces(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -549,7 +602,7 @@ def _continuation(
     """
     shape = shapes[i]
     for j in range(i + 1, min(len(lines), i + 2 + rules.para.max_skip)):
-        if claimed[j]:
+        if claimed[j] or lines[j].row:
             return -1
         if shape.wraps or _continues(lines[i].text, lines[j].text, rules):
             return j
@@ -595,11 +648,11 @@ def clean(original: str) -> CleanText:
     a rejoined paragraph meets new neighbours, so the steps repeat until the
     text no longer changes. Text that only needed folding is done in one round.
     """
-    text, offsets, settled = _clean_once(original)
+    text, offsets, settled, rows = _clean_once(original, frozenset())
     for _ in range(_MAX_ROUNDS - 1):
         if settled:
             break
-        again, again_offsets, settled = _clean_once(text)
+        again, again_offsets, settled, rows = _clean_once(text, rows)
         if again == text:
             break
         text, offsets = again, [offsets[i] for i in again_offsets]
@@ -608,24 +661,32 @@ def clean(original: str) -> CleanText:
     return CleanText(simple, offsets, None if simple == text else text)
 
 
-def _clean_once(original: str) -> tuple[str, list[int], bool]:
+def _clean_once(original: str, rows: frozenset[int]) -> tuple[str, list[int], bool, frozenset[int]]:
     """One round of fold, delete, rejoin.
 
-    Returns the text, its offsets (without the end sentinel), and whether
-    nothing but folding changed it, in which case another round would be idle.
+    Returns the text, its offsets (without the end sentinel), whether nothing
+    but folding changed it, in which case another round would be idle, and
+    where its rows start. ``rows`` are where the rows of ``original`` start:
+    without their numbers they may no longer look like rows, and stay rows.
     """
     rules = _rules()
     folded, fold_offsets = _fold(original, rules)
     dels, captions = _deletions(folded, rules)
-    lines = _lines(folded, dels, captions)
+    lines = _lines(folded, dels, captions, rules)
+    _mark_rows(lines, rules)
+    for line in lines:
+        line.row = line.row or line.pieces[0][0] in rows
     parts: list[str] = []
     offsets: list[int] = []
     previous: list[int] = []
+    row_starts = []
     for chain in _chains(lines, rules):
         if previous:
             brk = lines[previous[-1]].brk
             parts.append("\n")
             offsets.append(brk if brk >= 0 else lines[previous[0]].brk)
+        if lines[chain[0]].row:
+            row_starts.append(len(offsets))
         for index in chain:
             for a, b in lines[index].pieces:
                 parts.append(folded[a:b])
@@ -634,4 +695,4 @@ def _clean_once(original: str) -> tuple[str, list[int], bool]:
     text = "".join(parts)
     if fold_offsets is not None:
         offsets = [fold_offsets[i] for i in offsets]
-    return text, offsets, text == folded
+    return text, offsets, text == folded, frozenset(row_starts)

@@ -67,6 +67,13 @@ def main() -> None:
 @db_option
 @click.option("--strict", is_flag=True, help="Exit with code 3 if any input failed.")
 @click.option(
+    "--article-timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds one article may take; a slower one is a recorded failure and the batch goes on (0: none).",
+)
+@click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
 )
 @click.option(
@@ -90,6 +97,7 @@ def ingest(
     progress: bool | None,
     segmenter: str,
     workers: int | None,
+    article_timeout: float,
 ) -> None:
     """Read articles (files, folders, or - for JSONL on stdin) into the registry.
 
@@ -118,6 +126,7 @@ def ingest(
             progress=progress,
             segmenter=segmenter,
             workers=workers,
+            article_timeout=article_timeout,
         )
     except SegmenterError as exc:
         raise click.ClickException(str(exc)) from exc

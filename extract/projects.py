@@ -28,9 +28,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
 
 import regex
@@ -314,6 +315,8 @@ TITLE = regex.compile(r"《[^《》]{2,40}》|“[^“”]{2,40}”")
 FILLER = regex.compile(r"[\d.]+|[、和及与的()（）]")
 ALNUM = regex.compile(r"[\dA-Za-z]")
 PHASE = regex.compile(r"[一二三四五六七八九十首\d]期")
+#: A serial number in a name (长春新区16号风电项目, 5#高炉): jieba cuts 16|号, so words do not show it.
+SERIAL = regex.compile(r"\d+\s*[号#＃]")
 QUOTED_END = regex.compile(r"“([^“”]{3,})”$")
 MODIFIER_GAP = regex.compile(r"[的\s]*")
 FOREIGN_NAME = regex.compile(r"\p{Han}{1,6}·(?P<last>\p{Han}{1,6})")
@@ -329,6 +332,34 @@ class _Token:
     start: int
     end: int
     word: str
+
+
+class _Spans:
+    """Mentions sorted by start: those within given spans are found by bisection, not by a scan of all."""
+
+    def __init__(self, items: Sequence[Mention]) -> None:
+        self.items = list(items)
+        self.order = sorted(range(len(self.items)), key=lambda i: self.items[i].start)
+        self.starts = [self.items[i].start for i in self.order]
+
+    def within(self, spans: Iterable[tuple[int, int]]) -> list:
+        """The mentions lying within one of ``spans``, in the article's order."""
+        picked: set[int] = set()
+        for s, e in spans:
+            lo, hi = bisect.bisect_left(self.starts, s), bisect.bisect_left(self.starts, e)
+            picked.update(i for i in self.order[lo:hi] if self.items[i].end <= e)
+        return [self.items[i] for i in sorted(picked)]
+
+    @cached_property
+    def longest(self) -> int:
+        return max((m.end - m.start for m in self.items), default=0)
+
+    def around(self, start: int, end: int) -> Mention | None:
+        """The first mention (in the article's order) holding ``[start, end)``."""
+        lo = bisect.bisect_left(self.starts, start - self.longest)
+        hi = bisect.bisect_right(self.starts, start)
+        holding = [i for i in self.order[lo:hi] if end <= self.items[i].end]
+        return self.items[min(holding)] if holding else None
 
 
 @dataclass
@@ -347,6 +378,8 @@ class _Article:
     dates: list[DateRange]
     organisations: list[Organisation]
     _block_tokens: dict[int, list[_Token]] = field(default_factory=dict)
+    _block_ends: dict[int, list[int]] = field(default_factory=dict)
+    _breaks: dict[str, list[int]] = field(default_factory=dict)
     specificity: dict[tuple[int, int], int] = field(default_factory=dict)
     """How specific the name at each span is (asked many times, computed once)."""
 
@@ -366,9 +399,7 @@ class _Article:
         return self.sentences[self.sentence_index(offset)]
 
     def paragraph_of(self, offset: int) -> tuple[int, int]:
-        start = self.text.rfind("\n", 0, offset) + 1
-        end = self.text.find("\n", offset)
-        return start, len(self.text) if end < 0 else end
+        return self.clause_start(offset, "\n"), self.clause_end(offset, "\n")
 
     @cached_property
     def blocks(self) -> list[tuple[int, int]]:
@@ -387,7 +418,18 @@ class _Article:
                 out.append(_Token(pos, pos + len(word), word))
                 pos += len(word)
             self._block_tokens[i] = out
+            self._block_ends[i] = [t.end for t in out]
         return self._block_tokens[i]
+
+    def _block_words(self, i: int, start: int, end: int) -> list[_Token]:
+        """The words of block ``i`` overlapping ``[start, end)``, found by bisection (a block may be long)."""
+        tokens = self._block(i)
+        out = []
+        for k in range(bisect.bisect_right(self._block_ends[i], start), len(tokens)):
+            if tokens[k].start >= end:
+                break
+            out.append(tokens[k])
+        return out
 
     def tokens_over(self, start: int, end: int) -> list[_Token]:
         """The words overlapping ``[start, end)``, whole; other characters one by one."""
@@ -399,8 +441,7 @@ class _Article:
                 i += 1
                 continue
             if i < len(self.blocks) and self.blocks[i][0] <= pos:
-                words = [t for t in self._block(i) if t.end > pos and t.start < end]
-                out.extend(words)
+                out.extend(self._block_words(i, pos, end))
                 pos = max(self.blocks[i][1], pos + 1)
                 i += 1
             else:
@@ -420,6 +461,39 @@ class _Article:
         ]
 
     @cached_property
+    def money_index(self) -> _Spans:
+        return _Spans(self.money)
+
+    @cached_property
+    def capacity_index(self) -> _Spans:
+        return _Spans(self.capacities)
+
+    @cached_property
+    def company_index(self) -> _Spans:
+        return _Spans([o for o in self.organisations if o.kind == "company"])
+
+    @cached_property
+    def first_money_end(self) -> float:
+        """Where the amount that ends first ends (an amount stands before an offset past it)."""
+        return min((m.end for m in self.money), default=float("inf"))
+
+    @cached_property
+    def company_ends(self) -> frozenset[int]:
+        return frozenset(o.end for o in self.organisations if o.kind == "company")
+
+    @cached_property
+    def capacity_ends(self) -> frozenset[int]:
+        return frozenset(c.end for c in self.capacities)
+
+    @cached_property
+    def stage_keywords(self) -> list[tuple[int, int, Stage, Mention]]:
+        return _stage_keywords(self)
+
+    @cached_property
+    def stage_starts(self) -> list[int]:
+        return [k[0] for k in self.stage_keywords]
+
+    @cached_property
     def contacts(self) -> list[Mention]:
         return find_contacts(self.text)
 
@@ -435,29 +509,36 @@ class _Article:
         return any(self._hard[start:end])
 
     @cached_property
-    def _naming_orgs(self) -> list[Organisation]:
-        return [o for o in self.organisations if o.kind in NAMING_KINDS]
+    def _naming_orgs(self) -> _Spans:
+        return _Spans([o for o in self.organisations if o.kind in NAMING_KINDS])
 
     def org_around(self, start: int, end: int) -> Organisation | None:
         """The organisation whose name holds the span (中购投资发展集团 holds 投资)."""
-        return next((o for o in self._naming_orgs if o.start <= start and end <= o.end), None)
+        return self._naming_orgs.around(start, end)
 
     def inside_org(self, start: int, end: int) -> bool:
         """Is the span a proper part of an organisation name?"""
         o = self.org_around(start, end)
         return o is not None and (o.start, o.end) != (start, end)
 
+    def _break_positions(self, breaks: str) -> list[int]:
+        """Where the characters of ``breaks`` stand, indexed once per set: no rescanning per name."""
+        if breaks not in self._breaks:
+            chars = frozenset(breaks)
+            self._breaks[breaks] = [i for i, ch in enumerate(self.text) if ch in chars]
+        return self._breaks[breaks]
+
     def clause_start(self, offset: int, breaks: str = CLAUSE_BREAK) -> int:
-        i = offset
-        while i > 0 and self.text[i - 1] not in breaks:
-            i -= 1
-        return i
+        """Just after the last break before ``offset`` (0 where there is none)."""
+        positions = self._break_positions(breaks)
+        i = bisect.bisect_left(positions, offset)
+        return positions[i - 1] + 1 if i else 0
 
     def clause_end(self, offset: int, breaks: str = CLAUSE_BREAK) -> int:
-        i = offset
-        while i < len(self.text) and self.text[i] not in breaks:
-            i += 1
-        return i
+        """The first break at or after ``offset`` (the text's end where there is none)."""
+        positions = self._break_positions(breaks)
+        i = bisect.bisect_left(positions, offset)
+        return positions[i] if i < len(positions) else len(self.text)
 
 
 # --------------------------------------------------------------------------- namings
@@ -519,10 +600,10 @@ def _is_boundary(art: _Article, tokens: list[_Token], i: int, head_start: int) -
     if g.head_re.fullmatch(word):
         return word in g.strong_heads and tok.end != head_start
     org = art.org_around(tok.start, tok.end)
-    if org is not None:
-        return org.kind != "company"
+    if org is not None:  # a hospital opening a row (公主岭市医院门诊楼建设项目) is part of the name
+        return org.kind != "company" and not rows_apart(art.text, org.start, org.start)
     tag = word_tags().get(word)
-    subject = prev is not None and any(o.kind == "company" and o.end == prev.end for o in art.organisations)
+    subject = prev is not None and prev.end in art.company_ends
     if subject and tag in ("v", "ad", "d"):  # 国铁集团充分发挥铁路…: the company is the subject
         return True
     if word in g.conjunctions:
@@ -545,10 +626,16 @@ def _is_punctuation(word: str) -> bool:
     )
 
 
+#: Characters before the longest name whose words the walk to a name's start reads.
+NAME_LOOKBACK = 20
+
+
 def _name_start(art: _Article, head_start: int, floor: int) -> int:
     """Walk left from a head over the tokens of the name; stop at the first token that governs it."""
     g = grammar()
-    tokens = [t for t in art.tokens_over(floor, head_start) if t.end <= head_start]
+    # Tokens as far back as a name may reach, and a few before: the walk asks the one before a token.
+    reach = max(floor, head_start - g.rules.max_name - NAME_LOOKBACK)
+    tokens = [t for t in art.tokens_over(reach, head_start) if t.end <= head_start]
     start = head_start
     i = len(tokens) - 1
     while i >= 0:
@@ -695,7 +782,7 @@ def _list_item(art: _Article, piece: tuple[int, int]) -> _Naming | None:
         start, end = s + 1, e - 1
     else:
         start, end = _name_start(art, e, s), e
-    if start >= end or any(c.end == end for c in art.capacities):
+    if start >= end or end in art.capacity_ends:
         return None
     head = g.head_suffix_re.search(art.text, start, end)
     return _naming(art, start, end, head.group() if head else "", s, e)
@@ -764,10 +851,10 @@ def _specificity_of(art: _Article, n: _Naming) -> int:
     weak evidence: jieba does not know 吉成 (a company) but neither 煤基 (a kind of chemistry).
     """
     toks = _content_tokens(art, n)
-    numbered = any(
+    numbered = SERIAL.search(n.name) is not None or any(
         (ALNUM.search(t.word) and not _is_generic(t.word)) or PHASE.fullmatch(t.word) for t in toks
     )
-    company = any(o.kind == "company" and n.start <= o.start and o.end <= n.end for o in art.organisations)
+    company = bool(art.company_index.within([(n.start, n.end)]))
     if numbered or company or _titled(art, n):
         return STRONG
     first = toks[0].word if toks else ""
@@ -816,9 +903,7 @@ def _acceptable(art: _Article, n: _Naming, supported: bool) -> bool:
         return False
     if n.weak and n.list_id is None and _after_location_marker(art, n):
         return False
-    if not n.head and any(
-        o.kind == "company" and o.start <= n.start and n.end <= o.end for o in art.organisations
-    ):
+    if not n.head and art.company_index.around(n.start, n.end) is not None:
         return False
     words = [t.word for t in _content_tokens(art, n)]
     if words and _bare(words[-1]) in g.rank_words:
@@ -870,21 +955,35 @@ class _Scopes:
 
 def _scopes(art: _Article, n: _Naming, lists: list[_List], starts: list[int]) -> _Scopes:
     s_start, s_end = art.sentence_of(n.start)
-    own = (n.seg_start, min([n.seg_end, *(p for p in starts if n.end <= p < n.seg_end)]))
+    nxt = _first_at(starts, n.end)
+    own = (n.seg_start, nxt if nxt is not None and nxt < n.seg_end else n.seg_end)
     if n.list_id is not None:
         lst = lists[n.list_id]
         return _Scopes(own, [lst.before, lst.after], [], [], [])
-    in_sentence = [p for p in starts if s_start <= p < s_end]
-    predicate = _following_clauses(art, n, min((p for p in in_sentence if p > n.start), default=s_end))
+    lo, hi = bisect.bisect_left(starts, s_start), bisect.bisect_left(starts, s_end)
+    later = bisect.bisect_right(starts, n.start)
+    predicate = _following_clauses(art, n, starts[later] if later < hi else s_end)
     if art.text[n.seg_end : n.seg_end + 1] == "、":
         predicate.append((n.seg_end + 1, art.clause_end(n.seg_end)))
-    first = min(in_sentence, default=n.start)
-    opening = [(s_start, first)] if first < n.start or len(in_sentence) > 1 else []
+    first = starts[lo] if lo < hi else n.start
+    opening = [(s_start, first)] if first < n.start or hi - lo > 1 else []
     block = _block(art, n, starts)
     g = grammar()
     window = g.rules.anaphora_window
     referring = [(s, e) for s, e in block if g.anaphora_re.search(art.text, s, min(e, s + window))]
     return _Scopes(own, predicate, opening, block, referring)
+
+
+def _first_at(starts: list[int], offset: int) -> int | None:
+    """The first of the sorted ``starts`` at or after ``offset``."""
+    i = bisect.bisect_left(starts, offset)
+    return starts[i] if i < len(starts) else None
+
+
+def _any_in(starts: list[int], start: int, end: int) -> bool:
+    """Does one of the sorted ``starts`` stand in ``[start, end)``?"""
+    found = _first_at(starts, start)
+    return found is not None and found < end
 
 
 def _following_clauses(art: _Article, n: _Naming, limit: int) -> list[tuple[int, int]]:
@@ -896,7 +995,8 @@ def _following_clauses(art: _Article, n: _Naming, limit: int) -> list[tuple[int,
     out: list[tuple[int, int]] = []
     pos = art.clause_end(n.end)
     before = art.text[art.clause_start(n.start) : n.start]
-    opens_clause = not before.strip() or any(m.end <= n.start and before.endswith("的") for m in art.money)
+    money_before = art.first_money_end <= n.start
+    opens_clause = not before.strip() or (before.endswith("的") and money_before)
     if not opens_clause and art.text[n.end : pos].strip():
         return out
     while pos < limit:
@@ -916,14 +1016,20 @@ def _block(art: _Article, n: _Naming, starts: list[int]) -> list[tuple[int, int]
     s_idx = art.sentence_index(n.start)
     s_start, s_end = art.sentences[s_idx]
     opens_paragraph = n.start - p_start <= 6
-    if not opens_paragraph and any(s_start <= p < s_end for p in starts if p != n.start):
+    others = bisect.bisect_left(starts, s_end) - bisect.bisect_left(starts, s_start)
+    others -= (
+        bisect.bisect_right(starts, n.start) - bisect.bisect_left(starts, n.start)
+        if s_start <= n.start < s_end
+        else 0
+    )
+    if not opens_paragraph and others > 0:
         return []
     out = []
     for s, e in art.sentences[s_idx + 1 :]:
         if s >= p_end:
             break
         refers_back = g.anaphora_re.match(art.text, s, e) is not None
-        if not refers_back and any(s <= p < e for p in starts):
+        if not refers_back and _any_in(starts, s, e):
             break
         if opens_paragraph or refers_back or g.anaphora_re.search(art.text, s, e):
             out.append((s, e))
@@ -966,11 +1072,10 @@ def _aggregated(art: _Article, n: _Naming, m: Mention) -> bool:
 def _prefix_investment(art: _Article, n: _Naming) -> Money | None:
     """``总投资7.52亿元的X``: an investment standing right before the name, in its own segment."""
     g = grammar()
-    for m in art.money:
-        if n.seg_start <= m.start and m.end <= n.start and m.role in INVESTMENT_ROLES:
-            counted = g.prefix_aggregate_re.search(art.text, n.seg_start, m.start)
-            if MODIFIER_GAP.fullmatch(art.text, m.end, n.start) and not counted:
-                return m
+    for m in art.money_index.within([(n.seg_start, n.start)]):
+        gap = m.role in INVESTMENT_ROLES and MODIFIER_GAP.fullmatch(art.text, m.end, n.start)
+        if gap and not g.prefix_aggregate_re.search(art.text, n.seg_start, m.start):
+            return m
     return None
 
 
@@ -984,8 +1089,8 @@ def _money_facts(art: _Article, n: _Naming, sc: _Scopes, facts: _Facts) -> None:
         facts.investment = _prefix_investment(art, n)
     if n.list_id is not None:
         return
-    for m in art.money:
-        if not _within(sc.figures(n), m.start, m.end) or _aggregated(art, n, m):
+    for m in art.money_index.within(sc.figures(n)):
+        if _aggregated(art, n, m):
             continue
         if art.text[m.end : m.end + 1] == "的":  # 总投资82亿元的太阳能单晶硅项目: the next name's
             continue
@@ -1001,9 +1106,7 @@ def _capacity_facts(art: _Article, n: _Naming, sc: _Scopes, facts: _Facts, names
     """Capacities in its name or stated of it, not those of another name, achieved so far or summed up."""
     g = grammar()
     scope = [(n.start, n.end), *(sc.figures(n) if n.list_id is None else [])]
-    for c in art.capacities:
-        if not _within(scope, c.start, c.end):
-            continue
+    for c in art.capacity_index.within(scope):
         inside_other = any(o is not n and o.start <= c.start and c.end <= o.end for o in names)
         if inside_other or g.achieved_re.search(art.text, max(0, c.start - 8), c.start):
             continue
@@ -1018,11 +1121,20 @@ def _same_capacity(a: Capacity, b: Capacity) -> bool:
 
 
 def _stage_facts(art: _Article, n: _Naming, sc: _Scopes) -> tuple[int, Stage, Mention] | None:
-    """The stage from the nearest scope that states one; within a scope, the keyword nearest the name."""
+    """The stage from the nearest scope that states one; within a scope, the keyword nearest the name
+    (the first after it, else the last before it: found by bisection in the article's keywords)."""
+    keywords, starts = art.stage_keywords, art.stage_starts
     for rank, spans in enumerate(sc.ranked()):
-        found = [k for s, e in spans for k in _stage_keywords(art, s, e, n)]
+        found = []
+        for s, e in spans:
+            after = bisect.bisect_left(starts, max(s, n.end))
+            if after < len(keywords) and keywords[after][1] <= e:
+                found.append(keywords[after])
+            before = min(bisect.bisect_left(starts, n.start), bisect.bisect_left(starts, e)) - 1
+            if before >= 0 and starts[before] >= s and keywords[before][1] <= e:
+                found.append(keywords[before])
         if found:
-            stage, keyword = min(found, key=lambda k: _distance(n, k[1]))
+            _, _, stage, keyword = min(found, key=lambda k: _distance(n, k[3]))
             return rank, stage, keyword
     return None
 
@@ -1031,19 +1143,23 @@ def _distance(n: _Naming, m: Mention) -> int:
     return m.start - n.end if m.start >= n.end else n.start - m.end + 1000
 
 
-def _stage_keywords(art: _Article, start: int, end: int, n: _Naming) -> Iterator[tuple[Stage, Mention]]:
-    """Stage keywords stating a fact: not planned (确保按时投产), conditional (建成后) or negated."""
+def _stage_keywords(art: _Article) -> list[tuple[int, int, Stage, Mention]]:
+    """Stage keywords stating a fact, in order: not planned (确保按时投产), conditional (建成后) or negated,
+    and standing on word edges."""
     g = grammar()
     text = art.text
-    for m in g.stage_re.finditer(text, start, end):
-        if n.start <= m.start() < n.end or not _on_token_edges(art, m.start(), m.end()):
+    out = []
+    for m in g.stage_re.finditer(text):
+        if not _on_token_edges(art, m.start(), m.end()):
             continue
         window_start = max(art.clause_start(m.start()), m.start() - g.stages.blocker_window)
         if g.before_blocker_re.search(text, window_start, m.start()) or g.after_blocker_re.match(
             text, m.end()
         ):
             continue
-        yield g.stage_of[m.group()], Mention(start=m.start(), end=m.end(), text=m.group())
+        mention = Mention(start=m.start(), end=m.end(), text=m.group())
+        out.append((m.start(), m.end(), g.stage_of[m.group()], mention))
+    return out
 
 
 def _on_token_edges(art: _Article, start: int, end: int) -> bool:
@@ -1056,9 +1172,7 @@ def _company_facts(art: _Article, n: _Naming, sc: _Scopes, facts: _Facts) -> Non
     """Companies in the name, owning it from just before it, or building or investing in it nearby."""
     g = grammar()
     after = [(n.end, sc.own[1]), *sc.predicate, *sc.referring] if n.list_id is None else []
-    for o in art.organisations:
-        if o.kind != "company":
-            continue
+    for o in art.company_index.within([(max(n.seg_start - 20, 0), n.end), *after]):
         inside = n.start <= o.start and o.end <= n.end
         owner = o.end <= n.start and o.start >= n.seg_start - 20 and _owns(art, o, n)
         nearby = _within(after, o.start, o.end)
@@ -1171,6 +1285,7 @@ def _person_after(text: str, pos: int) -> Mention | None:
 # --------------------------------------------------------------------------- grouping
 
 
+@lru_cache(maxsize=1 << 14)
 def _key(name: str) -> str:
     """A name without the suffixes that do not tell projects apart (项目, 建设, 工程), longest first."""
     s = name
@@ -1183,8 +1298,18 @@ def _key(name: str) -> str:
     return s
 
 
+#: Numbers in a name: a short form may leave one out, never write another.
+DIGITS = regex.compile(r"\d+(?:\.\d+)?")
+
+
 def _phases(s: str) -> set[str]:
     return set(PHASE.findall(s))
+
+
+def rows_apart(text: str, a: int, b: int) -> bool:
+    """Do two names each open a line (the rows of a list: 通化县产业园项目 and, rows later,
+    通化县年产65万吨产业园项目 are two projects)? Then only equal names are one project."""
+    return (a == 0 or text[a - 1] == "\n") and (b == 0 or text[b - 1] == "\n")
 
 
 def same_project(a: str, b: str) -> bool:
@@ -1195,6 +1320,8 @@ def same_project(a: str, b: str) -> bool:
     short, long_ = sorted((ka, kb), key=len)
     if _phases(short) != _phases(long_) or len(short) < 2:
         return False
+    if not set(DIGITS.findall(short)) <= set(DIGITS.findall(long_)):
+        return False  # 梅河口市2号污水处理厂 is not 梅河口市26号污水处理厂
     if long_.startswith(short) or (len(short) >= 4 and short in long_):
         return True
     if len(short) < 4:
@@ -1207,28 +1334,50 @@ def _subsequence(short: str, long_: str) -> bool:
     return all(ch in it for ch in short)
 
 
+#: Earlier groups a naming is compared with, per way of finding them (bounded: grouping stays linear).
+GROUP_REACH = 30
+
+
 def _group(art: _Article, namings: list[_Naming], facts_of: dict[int, _Facts]) -> list[list[_Naming]]:
     """Namings of one project together: same or short names, unless their owners differ.
 
     A name without anything specific that ends another name is a short reference
     to it (``此次收购的风电项目`` after ``加拿大梅兰克森电力公司风电项目``).
+
+    Each naming joins the first group holding a name of its project. The
+    groups compared are those a name of the project must share two
+    characters with (the shorter name's first two stand in the longer, or both
+    end alike), the last ``GROUP_REACH`` of each, and the latest ones: never all.
     """
+    keys = {id(n): _key(n.name) for n in namings}
+    numbers = {id(n): frozenset(DIGITS.findall(keys[id(n)])) for n in namings}
 
     def same(a: _Naming, b: _Naming) -> bool:
-        if _other_owners(facts_of[id(a)], facts_of[id(b)]):
+        na, nb = numbers[id(a)], numbers[id(b)]
+        if not (na <= nb or nb <= na) or _other_owners(facts_of[id(a)], facts_of[id(b)]):
+            return False  # a name never writes a number the other lacks (2号 is not 26号)
+        if keys[id(a)] != keys[id(b)] and rows_apart(art.text, a.start, b.start):
             return False
         if same_project(a.name, b.name):
             return True
-        short, long_ = sorted((a, b), key=lambda n: len(_key(n.name)))
-        return _key(long_.name).endswith(_key(short.name)) and not _is_specific(art, short)
+        short, long_ = sorted((a, b), key=lambda n: len(keys[id(n)]))
+        return keys[id(long_)].endswith(keys[id(short)]) and not _is_specific(art, short)
 
     groups: list[list[_Naming]] = []
+    index: dict[str, list[int]] = {}  # "=key", "<first two", "~two inside", ">last two" -> groups
     for n in namings:
-        grp = next((g for g in groups if any(same(n, o) for o in g)), None)
-        if grp is None:
-            groups.append([n])
-        else:
-            grp.append(n)
+        k = keys[id(n)]
+        pairs = {k[i : i + 2] for i in range(len(k) - 1)}
+        looks = [f"={k}", f"~{k[:2]}", f">{k[-2:]}", *(f"<{p}" for p in pairs)]
+        nearby = {g for look in looks for g in index.get(look, [])[-GROUP_REACH:]}
+        nearby.update(range(max(len(groups) - GROUP_REACH, 0), len(groups)))
+        found = next((g for g in sorted(nearby) if any(same(n, o) for o in groups[g])), None)
+        if found is None:
+            found = len(groups)
+            groups.append([])
+        groups[found].append(n)
+        for look in [f"={k}", f"<{k[:2]}", f">{k[-2:]}", *(f"~{p}" for p in pairs)]:
+            index.setdefault(look, []).append(found)
     return groups
 
 
@@ -1270,7 +1419,8 @@ def find_projects(
     listed, lists = _list_namings(art)
     candidates = [*listed, *_head_namings(art)]
     judged = _judge(art, candidates, lists, candidates)
-    accepted = _resolve_overlaps([n for n, facts in judged if not _breakdown(art, n, facts, judged)])
+    priced = Counter(art.sentence_index(n.start) for n, facts in judged if _suffix_amount(n, facts))
+    accepted = _resolve_overlaps([n for n, facts in judged if not _breakdown(art, n, facts, priced)])
     # Facts again, now that only real projects bound each other's scopes.
     final = _judge(art, accepted, lists, accepted, keep_all=True)
     facts_of = {id(n): f for n, f in final}
@@ -1298,17 +1448,16 @@ BREAKDOWN = 3
 """Namings with amounts after them in one sentence that make it a breakdown by kind."""
 
 
-def _breakdown(art: _Article, n: _Naming, facts: _Facts, judged: list[tuple[_Naming, _Facts]]) -> bool:
+def _breakdown(art: _Article, n: _Naming, facts: _Facts, priced: Counter[int]) -> bool:
     """``防洪抗旱减灾项目投资366亿元，民生水利项目投资619亿元，…``: kinds of projects, not projects.
 
     A descriptive name with an amount after it, in a sentence where several
-    names are each followed by an amount, is one line of a breakdown.
+    names are each followed by an amount (``priced``: how many, by sentence),
+    is one line of a breakdown.
     """
     if _is_specific(art, n) or not _suffix_amount(n, facts):
         return False
-    sentence = art.sentence_index(n.start)
-    peers = [m for m, f in judged if art.sentence_index(m.start) == sentence and _suffix_amount(m, f)]
-    return len(peers) >= BREAKDOWN
+    return priced[art.sentence_index(n.start)] >= BREAKDOWN
 
 
 def _suffix_amount(n: _Naming, facts: _Facts) -> bool:
@@ -1319,9 +1468,12 @@ def _resolve_overlaps(namings: list[_Naming]) -> list[_Naming]:
     """One naming per span: list items first, then the longest; names inside others dropped."""
     ordered = sorted(namings, key=lambda n: (n.list_id is None, -(n.end - n.start), n.start))
     kept: list[_Naming] = []
+    spans: list[tuple[int, int]] = []  # the kept spans, sorted: they never overlap
     for n in ordered:
-        if not any(n.start < k.end and k.start < n.end for k in kept):
+        i = bisect.bisect_left(spans, (n.start, n.end))
+        if not any(n.start < e and s < n.end for s, e in spans[max(i - 1, 0) : i + 1]):
             kept.append(n)
+            bisect.insort(spans, (n.start, n.end))
     return sorted(kept, key=lambda n: n.start)
 
 

@@ -110,6 +110,46 @@ def test_an_article_the_pipeline_fails_on_is_a_failure_and_the_rest_is_ingested(
         assert conn.execute("select article_id from failures").fetchall() == [("003_a2ea863acaabccfd",)]
 
 
+def _rss_mb() -> float:
+    return int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_article_over_its_time_budget_is_a_failure_and_its_memory_goes_back(
+    tmp_path, monkeypatch, workers
+):
+    real = pipeline._extraction
+    slow = "003_a2ea863acaabccfd"
+
+    def stuck(article, cleaned, doc):
+        if article.id == slow:
+            held = bytearray(400 << 20)  # what a runaway extraction holds
+            held[::4096] = b"x" * len(held[::4096])
+            time.sleep(30)
+        return real(article, cleaned, doc)
+
+    monkeypatch.setattr(pipeline, "_extraction", stuck)
+    monkeypatch.setattr(batch, "_pool_size", lambda wanted, total: wanted)  # a pool even for 3 articles
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for source in sorted(CORPUS.iterdir()):
+        (folder / source.name).write_bytes(source.read_bytes())
+    (folder / "extra.txt").write_text("计划总投资3亿元的某某新材料项目今年开工。", encoding="utf-8")
+    batch._init_worker("jieba", 60, in_process=True)
+    batch._extract([Article(id="warm", text="某某项目今年开工。")])  # the pipeline is built before
+    before = _rss_mb()
+    started = time.perf_counter()
+    summary = ingest([folder], tmp_path / "r.db", workers=workers, article_timeout=2)
+    assert time.perf_counter() - started < 25, "the batch did not wait for the stuck article"
+    assert (summary.new, summary.failed) == (2, 1)
+    [failure] = summary.failures
+    assert failure.article_id == slow and failure.reason.startswith("took longer than 2 s")
+    assert _rss_mb() - before < 150, "the 400 MB the stopped extraction held went back"
+    args = ["ingest", str(folder), "--db", str(tmp_path / "s.db"), "--strict", "--article-timeout", "2"]
+    result = CliRunner().invoke(main, [*args, "--workers", "1"])
+    assert result.exit_code == 3 and "took longer than 2 s" in result.output
+
+
 def test_a_small_batch_is_extracted_in_process():
     assert batch._pool_size(8, 3) == 1
     assert batch._pool_size(2, 1000) == 2

@@ -262,3 +262,28 @@ def test_the_quick_test_of_unchanged_characters_agrees_with_the_fold():
     assert all(fold_char(ch) == ch for ch in chars if _plain(ch))
     assert sum(map(_plain, chars)) > 27_000
     assert not _plain("\u3000") and fold_char("\u3000") == " "
+
+
+def test_rows_of_a_list_are_never_joined_and_lose_their_numbers() -> None:
+    original = "\n".join(
+        ["2025年全省重点建设项目名单", "序号  项目名称  总投资  建设单位"]
+        + [
+            f"{i}  长春新区{i}号风电项目  总投资{i + 5}亿元  建设单位：长春城建投资有限公司"
+            for i in range(1, 5)
+        ]
+    )
+    cleaned = clean(original)
+    lines = cleaned.text.split("\n")
+    assert lines[2:] == [
+        f"长春新区{i}号风电项目 总投资{i + 5}亿元 建设单位：长春城建投资有限公司" for i in range(1, 5)
+    ]
+    assert_maps_back(original, cleaned)
+
+
+def test_years_opening_lines_are_no_row_numbers() -> None:
+    original = "2009 年投资3亿元建成一期\n2010 年投资5亿元建成二期\n2011 年投资8亿元建成三期\n"
+    assert clean(original).text.split("\n")[:3] == [
+        "2009年投资3亿元建成一期",
+        "2010年投资5亿元建成二期",
+        "2011年投资8亿元建成三期",
+    ]

@@ -20,11 +20,11 @@ offered to a bounded number of neighbouring names.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..evaluate import norm_project
 from ..models import Capacity, Mention, Money, Organisation, Project
-from ..projects import same_project, strip_name
+from ..projects import INVESTMENT_ROLES, rows_apart, same_project, strip_name
 from .candidates import Candidate, featured
 from .companies import judged_companies
 from .features import Mentions, pair_features, role_features, stage_features
@@ -64,7 +64,7 @@ def project_spans(view: View, models: Models, threshold: float, veto: float) -> 
     kept = Intervals()
     for span in sorted({(m.start, m.end) for p in view.rules.projects for m in p.mentions}):
         f = features.get(span)
-        if f is not None and models.project_accept.probability(f) < veto:
+        if f is not None and models.project_accept.probability(f) < veto and not _priced_row(view, span):
             continue
         if not kept.overlaps(*span):
             kept.add(*span)
@@ -73,6 +73,38 @@ def project_spans(view: View, models: Models, threshold: float, veto: float) -> 
         if p >= threshold and not kept.overlaps(c.start, c.end):
             kept.add(c.start, c.end)
     return kept.spans
+
+
+def _priced_row(view: View, span: tuple[int, int]) -> bool:
+    """Does the name open its line, with an amount after it in the line (a row of a list of projects)?
+    The gold holds few such lists, so the model has not learnt them: the grammar's reading stands."""
+    start, end = span
+    if not rows_apart(view.text, start, start):
+        return False
+    line_end = view.text.find("\n", end)
+    line_end = len(view.text) if line_end < 0 else line_end
+    i = bisect.bisect_left(view.money_starts, end)
+    return i < len(view.money_starts) and view.money_starts[i] < line_end
+
+
+#: Roles an amount of a row may have and still be the row's investment: a bare amount under a
+#: column headed 总投资 reads as "other".
+ROW_ROLES = frozenset({*INVESTMENT_ROLES, "other"})
+
+
+def _row_amount(view: View, span: tuple[int, int], money: list[Money]) -> Money | None:
+    """The investment of a row of a list: the first amount after the name in its line, where the name
+    opens the line and that amount is no output, tax or other named kind."""
+    start, end = span
+    if not rows_apart(view.text, start, start):
+        return None
+    line_end = view.text.find("\n", end)
+    line_end = len(view.text) if line_end < 0 else line_end
+    i = bisect.bisect_left(view.money_starts, end)
+    if i >= len(view.money_starts) or view.money_starts[i] >= line_end:
+        return None
+    first = next(m for m in money if m.start == view.money_starts[i])
+    return first if first.role in ROW_ROLES and first.yuan is not None else None
 
 
 #: Earlier groups a name is compared with, per way of finding them: bounded, so grouping stays linear.
@@ -104,24 +136,34 @@ def group_spans(text: str, spans: list[tuple[int, int]], rules: RuleIndex) -> li
     by_pair: dict[str, list[int]] = {}
     recent: list[int] = []
     names: dict[int, list[str]] = {}
+    rows: dict[int, set[str]] = {}  # per group, the names of its mentions that open a line
     records = {span: rules.index_of([span]) for span in spans}
     # The grammar's names first, so that a loose mention before its record's name still finds it.
     for s, e in sorted(spans, key=lambda span: (records[span] is None, span)):
         name = strip_name(text[s:e])
         key = norm_project(name)
         record = records[(s, e)]
+        row = rows_apart(text, s, s)
+
+        def fits(c: int, row: bool = row, key: str = key) -> bool:
+            """Not another row of a list (rows are projects of their own, unless named alike)."""
+            return not (row and rows.get(c) and key not in rows[c])
+
         g = group_of_record.get(record) if record is not None else None
         if g is None:
             nearby = dict.fromkeys([*recent[-GROUP_WINDOW:], *by_prefix.get(key[:2], [])[-GROUP_WINDOW:]])
-            g = next((c for c in reversed(nearby) if any(same_project(name, o) for o in names[c])), None)
+            alike = (c for c in reversed(nearby) if fits(c) and any(same_project(name, o) for o in names[c]))
+            g = next(alike, None)
         if g is None and record is None:
-            g = _loose_match(key, by_pair, group_of_record.values(), names)
+            g = _loose_match(key, by_pair, names, fits)
         if g is None:
             g = len(groups)
             groups.append([])
             names[g] = []
         groups[g].append((s, e))
         names[g].append(name)
+        if row:
+            rows.setdefault(g, set()).add(key)
         if record is not None:
             group_of_record.setdefault(record, g)
             for pair in _bigrams(key):
@@ -132,15 +174,18 @@ def group_spans(text: str, spans: list[tuple[int, int]], rules: RuleIndex) -> li
 
 
 def _loose_match(
-    key: str, by_pair: dict[str, list[int]], record_groups, names: dict[int, list[str]]
+    key: str, by_pair: dict[str, list[int]], names: dict[int, list[str]], fits: Callable[[int], bool]
 ) -> int | None:
-    """The grammar's record whose name shares ``LOOSE_OVERLAP`` of the shorter name's character pairs."""
+    """The grammar's record whose name shares ``LOOSE_OVERLAP`` of the shorter name's character pairs
+    (among the groups that ``fits``)."""
     pairs = _bigrams(key)
     shared: dict[int, int] = {}
     for pair in pairs:
         for g in by_pair.get(pair, [])[-GROUP_WINDOW:]:
             shared[g] = shared.get(g, 0) + 1
     for g, n in sorted(shared.items(), key=lambda x: -x[1]):
+        if not fits(g):
+            continue
         other = max((norm_project(o) for o in names[g]), key=len)
         if n >= LOOSE_OVERLAP * min(len(pairs), len(_bigrams(other))) and n >= 2:
             return g
@@ -236,6 +281,8 @@ def decide(
         by_stage.setdefault(k[3], []).append(k)
     projects = []
     for g, grp in enumerate(groups):
+        if (g, "investment_yuan") not in owned and (amount := _row_amount(view, grp[0], money)) is not None:
+            owned[(g, "investment_yuan")] = (1.0, amount)
         rule = rules.find(grp)
         stage, _ = models.stage.predict(stage_features(view, grp, keywords, rule.stage if rule else None))
         projects.append(

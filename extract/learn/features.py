@@ -168,6 +168,11 @@ def _clause_end(view: View, offset: int) -> int:
     return starts[i] if i < len(starts) else len(view.text)
 
 
+#: How far from a name its stage keywords are read (its sentence and the next, but no further: a
+#: page pasted as one sentence would otherwise offer every keyword to every name).
+KEYWORD_REACH = 300
+
+
 def stage_features(
     view: View,
     spans: Sequence[tuple[int, int]],
@@ -189,8 +194,8 @@ def stage_features(
             if len(w) >= 2:
                 f[f"next:{w}"] = 0.5
         si = view.sentence(start)
-        lo = sentences[si][0]
-        hi = sentences[min(si + 1, len(sentences) - 1)][1]
+        lo = max(sentences[si][0], start - KEYWORD_REACH)
+        hi = min(sentences[min(si + 1, len(sentences) - 1)][1], end + KEYWORD_REACH)
         nearest: dict[str, tuple[int, str, str]] = {}
         for k in keywords[bisect.bisect_left(keywords, (lo,)) : bisect.bisect_left(keywords, (hi,))]:
             ks, ke, word, stage = k

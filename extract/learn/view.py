@@ -189,5 +189,9 @@ class View:
         ]
 
     @cached_property
+    def money_starts(self) -> list[int]:
+        return sorted(m.start for m in self.rules.money)
+
+    @cached_property
     def clause_has_money(self) -> set[int]:
         return {self.clause(m.start) for m in self.rules.money}
