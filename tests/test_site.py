@@ -110,7 +110,19 @@ def test_project_overview_json(registry: Path):
         return (await ds.client.get("/registry/project_overview.json?_shape=array")).json()
 
     [row] = run(scenario)
-    assert (row["name"], row["investment_yi"], row["year"], row["articles"]) == (PROJECT, 7.52, "2025", 1)
+    assert (row["name"], row["investment_yi"], row["year"], row["articles"]) == (PROJECT, 7.52, 2025, 1)
+
+
+def test_year_filters_compare_numbers(registry: Path):
+    async def scenario():
+        ds = build_site(registry, secret=SECRET)
+        urls = ["year__gte=2020&year__lte=2025", "year__gte=2026", "year__lte=2019"]
+        return [
+            len((await ds.client.get(f"/registry/project_overview.json?_shape=array&{q}")).json())
+            for q in urls
+        ]
+
+    assert run(scenario) == [1, 0, 0]  # the one project of the seeds, reported in 2025
 
 
 @pytest.mark.parametrize(
@@ -158,7 +170,7 @@ def test_canned_queries(registry: Path):
 
     (five, ten), by_place, signed = run(scenario)
     assert [r["name"] for r in five] == [PROJECT] and ten == []
-    assert by_place == [{"place": "双辽市", "year": "2025", "projects": 1, "investment_yi": 7.52}]
+    assert by_place == [{"place": "双辽市", "year": 2025, "projects": 1, "investment_yi": 7.52}]
     assert signed == []  # the only project is under construction
 
 

@@ -25,7 +25,7 @@ select p.id, p.name, p.stage, p.investment_yuan,
   json_extract(p.signed_on, '$.start_date') as signed_on,
   json_extract(p.started_on, '$.start_date') as started_on,
   json_extract(p.expected_operation, '$.start_date') as expected_operation,
-  p.article_id, a.title, a.date, substr(a.date, 1, 4) as year,
+  p.article_id, a.title, a.date, cast(substr(a.date, 1, 4) as integer) as year,
   l.canonical_id,
   coalesce(c.articles, (select count(distinct q.article_id) from projects q where q.name = p.name))
     as articles
