@@ -334,6 +334,11 @@ class _Token:
     word: str
 
 
+@cache
+def _break_re(breaks: str) -> regex.Pattern[str]:
+    return regex.compile(f"[{regex.escape(breaks)}]")
+
+
 class _Spans:
     """Mentions sorted by start: those within given spans are found by bisection, not by a scan of all."""
 
@@ -381,6 +386,7 @@ class _Article:
     _block_ends: dict[int, list[int]] = field(default_factory=dict)
     _breaks: dict[str, list[int]] = field(default_factory=dict)
     specificity: dict[tuple[int, int], int] = field(default_factory=dict)
+    stage_judged: dict[int, bool] = field(default_factory=dict)
     """How specific the name at each span is (asked many times, computed once)."""
 
     def __post_init__(self) -> None:
@@ -486,12 +492,13 @@ class _Article:
         return frozenset(c.end for c in self.capacities)
 
     @cached_property
-    def stage_keywords(self) -> list[tuple[int, int, Stage, Mention]]:
-        return _stage_keywords(self)
+    def stage_matches(self) -> list[regex.Match[str]]:
+        """Every stage keyword of the text, in order (which of them state a fact: :func:`_stage_keyword`)."""
+        return list(grammar().stage_re.finditer(self.text))
 
     @cached_property
     def stage_starts(self) -> list[int]:
-        return [k[0] for k in self.stage_keywords]
+        return [m.start() for m in self.stage_matches]
 
     @cached_property
     def contacts(self) -> list[Mention]:
@@ -524,8 +531,7 @@ class _Article:
     def _break_positions(self, breaks: str) -> list[int]:
         """Where the characters of ``breaks`` stand, indexed once per set: no rescanning per name."""
         if breaks not in self._breaks:
-            chars = frozenset(breaks)
-            self._breaks[breaks] = [i for i, ch in enumerate(self.text) if ch in chars]
+            self._breaks[breaks] = [m.start() for m in _break_re(breaks).finditer(self.text)]
         return self._breaks[breaks]
 
     def clause_start(self, offset: int, breaks: str = CLAUSE_BREAK) -> int:
@@ -1123,43 +1129,42 @@ def _same_capacity(a: Capacity, b: Capacity) -> bool:
 def _stage_facts(art: _Article, n: _Naming, sc: _Scopes) -> tuple[int, Stage, Mention] | None:
     """The stage from the nearest scope that states one; within a scope, the keyword nearest the name
     (the first after it, else the last before it: found by bisection in the article's keywords)."""
-    keywords, starts = art.stage_keywords, art.stage_starts
+    matches, starts = art.stage_matches, art.stage_starts
     for rank, spans in enumerate(sc.ranked()):
         found = []
         for s, e in spans:
-            after = bisect.bisect_left(starts, max(s, n.end))
-            if after < len(keywords) and keywords[after][1] <= e:
-                found.append(keywords[after])
-            before = min(bisect.bisect_left(starts, n.start), bisect.bisect_left(starts, e)) - 1
-            if before >= 0 and starts[before] >= s and keywords[before][1] <= e:
-                found.append(keywords[before])
+            i = bisect.bisect_left(starts, max(s, n.end))
+            while i < len(matches) and not _stage_keyword(art, i):
+                i += 1
+            if i < len(matches) and matches[i].end() <= e:
+                found.append(i)
+            i = min(bisect.bisect_left(starts, n.start), bisect.bisect_left(starts, e)) - 1
+            while i >= 0 and starts[i] >= s and not _stage_keyword(art, i):
+                i -= 1
+            if i >= 0 and starts[i] >= s and matches[i].end() <= e:
+                found.append(i)
         if found:
-            _, _, stage, keyword = min(found, key=lambda k: _distance(n, k[3]))
-            return rank, stage, keyword
+            m = matches[min(found, key=lambda k: _distance(n, matches[k].start(), matches[k].end()))]
+            return rank, grammar().stage_of[m.group()], Mention(start=m.start(), end=m.end(), text=m.group())
     return None
 
 
-def _distance(n: _Naming, m: Mention) -> int:
-    return m.start - n.end if m.start >= n.end else n.start - m.end + 1000
+def _distance(n: _Naming, start: int, end: int) -> int:
+    return start - n.end if start >= n.end else n.start - end + 1000
 
 
-def _stage_keywords(art: _Article) -> list[tuple[int, int, Stage, Mention]]:
-    """Stage keywords stating a fact, in order: not planned (确保按时投产), conditional (建成后) or negated,
-    and standing on word edges."""
-    g = grammar()
-    text = art.text
-    out = []
-    for m in g.stage_re.finditer(text):
-        if not _on_token_edges(art, m.start(), m.end()):
-            continue
+def _stage_keyword(art: _Article, i: int) -> bool:
+    """Does the article's ``i``-th stage match state a fact: not planned (确保按时投产), conditional
+    (建成后) or negated, and standing on word edges? Judged once, when a name first asks."""
+    if i not in art.stage_judged:
+        g = grammar()
+        m, text = art.stage_matches[i], art.text
         window_start = max(art.clause_start(m.start()), m.start() - g.stages.blocker_window)
-        if g.before_blocker_re.search(text, window_start, m.start()) or g.after_blocker_re.match(
+        blocked = g.before_blocker_re.search(text, window_start, m.start()) or g.after_blocker_re.match(
             text, m.end()
-        ):
-            continue
-        mention = Mention(start=m.start(), end=m.end(), text=m.group())
-        out.append((m.start(), m.end(), g.stage_of[m.group()], mention))
-    return out
+        )
+        art.stage_judged[i] = not blocked and _on_token_edges(art, m.start(), m.end())
+    return art.stage_judged[i]
 
 
 def _on_token_edges(art: _Article, start: int, end: int) -> bool:

@@ -12,6 +12,7 @@ the list says about it, and the model decides.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import regex
@@ -44,16 +45,25 @@ class Item:
 
 def enumerations(view: View) -> list[tuple[list[tuple[int, int]], str]]:
     """Every list of the article (two items or more): its items' spans and its tail (what follows the
-    last item's 等 or 在内, ``""`` where there is none)."""
+    last item's 等 or 在内, ``""`` where there is none). Made once per article (asked for project
+    names and for companies), only for clauses holding a 、."""
+    if view.lists is None:
+        view.lists = _enumerations(view)
+    return view.lists
+
+
+def _enumerations(view: View) -> list[tuple[list[tuple[int, int]], str]]:
     text = view.text
     out = []
     starts = view.clause_starts
-    for i, start in enumerate(starts):
-        end = starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
-        if "、" in text[start:end]:
-            pieces, tail = _pieces(view, start, end)
-            if len(pieces) >= 2:
-                out.append((pieces, tail))
+    at = text.find("、")
+    while at >= 0:
+        i = bisect.bisect_right(starts, at) - 1
+        start, end = starts[i], starts[i + 1] - 1 if i + 1 < len(starts) else len(text)
+        pieces, tail = _pieces(view, start, end)
+        if len(pieces) >= 2:
+            out.append((pieces, tail))
+        at = text.find("、", end)
     return out
 
 

@@ -70,6 +70,8 @@ class View:
     token_starts: list[int] = field(init=False)
     token_ends: list[int] = field(init=False)
     words: list[str] = field(init=False)
+    lists: list | None = field(default=None, init=False, repr=False)
+    """The article's lists (:func:`extract.learn.lists.enumerations`), made at the first ask."""
 
     def __post_init__(self) -> None:
         words = self.rules.words
