@@ -298,8 +298,14 @@ def train(gold_dirs: tuple[Path, ...], db_path: Path | None, out: Path | None) -
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port.")
+@click.option(
+    "--public-sql",
+    is_flag=True,
+    help="Let anonymous visitors run arbitrary SQL (default: reviewers only; tables, views and canned "
+    "queries stay public).",
+)
 @friendly_errors
-def serve(db_path: Path, host: str, port: int) -> None:
+def serve(db_path: Path, host: str, port: int, public_sql: bool) -> None:
     """Browse, search, chart and review the registry in a browser (Datasette).
 
     \b
@@ -327,7 +333,7 @@ def serve(db_path: Path, host: str, port: int) -> None:
             f"{MIN_PASSWORD}. Hint: a few unrelated words make a long one."
         )
     click.echo(f"serving {db_path} on http://{host}:{port}/", err=True)
-    run_site(db_path, host=host, port=port)
+    run_site(db_path, host=host, port=port, public_sql=public_sql)
 
 
 def _existing_registry(db_path: Path):

@@ -369,3 +369,25 @@ def test_serve_refuses_a_short_review_password(registry: Path, monkeypatch):
     monkeypatch.setenv(PASSWORD_ENV, "short")
     result = CliRunner().invoke(main, ["serve", "--db", str(registry)])
     assert result.exit_code == 2 and "at least 12" in result.output
+
+
+def test_anonymous_sql_is_off_unless_the_operator_opens_it(registry: Path):
+    async def scenario(public: bool):
+        ds = build_site(registry, secret=SECRET, public_sql=public)
+        sql = await ds.client.get("/registry.json", params={"sql": "select count(*) from projects"})
+        canned = await ds.client.get("/registry/search.json", params={"q": "风电", "_shape": "array"})
+        table = await ds.client.get("/registry/projects.json?_shape=array")
+        return sql.status_code, canned.status_code, table.status_code
+
+    assert run(lambda: scenario(False)) == (403, 200, 200)
+    assert run(lambda: scenario(True)) == (200, 200, 200)
+
+
+def test_reviewer_tables_are_private_while_sign_in_is_on(registry: Path, monkeypatch):
+    async def audit_status():
+        return (await build_site(registry, secret=SECRET).client.get("/registry/audit.json")).status_code
+
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    assert run(audit_status) == 200
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    assert run(audit_status) == 403

@@ -80,9 +80,17 @@ def render_cell(row, value, column, table):
     return None
 
 
+#: Tables that name reviewers and hold their notes: for reviewers only while sign-in is on.
+PRIVATE_TABLES = frozenset({"audit", "decisions"})
+
+
 @hookimpl
-def permission_allowed(actor, action):
+def permission_allowed(datasette, actor, action, resource):
     if action == REVIEW_PERMISSION:
+        return is_reviewer(actor)
+    if action == "execute-sql" and not is_reviewer(actor):  # runaway anonymous SQL starved the site
+        return None if (datasette.plugin_config(PLUGIN) or {}).get("public_sql") else False
+    if action == "view-table" and resource and resource[1] in PRIVATE_TABLES and os.environ.get(PASSWORD_ENV):
         return is_reviewer(actor)
     return None
 
