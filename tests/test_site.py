@@ -140,7 +140,9 @@ def test_search_finds_two_character_words_and_phrases(registry: Path, query: str
 
 def test_jieba_query_quotes_user_input():
     assert jieba_query("风电项目") == '"风电" "项目"'
-    assert jieba_query('风电" OR x') == '"风电" "OR" "x"'
+    assert jieba_query('风电" OR x') == '("风电") OR ("x")'
+    assert jieba_query("风电 OR 光伏电站") == '("风电") OR ("光伏" "电站")'
+    assert jieba_query("ORACLE") == '"ORACLE"'
     assert jieba_query("  ") == '""'
 
 
@@ -391,3 +393,18 @@ def test_reviewer_tables_are_private_while_sign_in_is_on(registry: Path, monkeyp
     assert run(audit_status) == 200
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     assert run(audit_status) == 403
+
+
+def test_search_takes_alternatives_and_latin_in_any_case(writable: Path):
+    db = sqlite_utils.Database(writable)
+    db["articles"].update(SEED, {"text": "TCL新建光伏电站一座。某地风电场并网。", "content_hash": "h3"})
+
+    async def scenario():
+        ds = build_site(writable, secret=SECRET)
+        found = {}
+        for q in ("tcl", "光伏 OR 风电", "核电 OR 风电"):
+            rows = (await ds.client.get("/registry/search.json", params={"q": q, "_shape": "array"})).json()
+            found[q] = len(rows)
+        return found
+
+    assert run(scenario) == {"tcl": 1, "光伏 OR 风电": 2, "核电 OR 风电": 1}

@@ -13,11 +13,14 @@ rows of articles that are gone.
 
 from __future__ import annotations
 
+import regex
 import sqlite_utils
 
 from ..sentences import split_sentences
 
 INDEX_TABLE = "search_sentences"
+#: Between two alternatives of a query.
+OR = regex.compile(r"\s+OR\s+")
 STATE_TABLE = "search_indexed"
 
 
@@ -39,13 +42,20 @@ def index_tokens(text: str) -> str:
 
 
 def jieba_query(query: str | None) -> str:
-    """An FTS5 MATCH expression: every jieba word of ``query``, quoted, all required.
+    """An FTS5 MATCH expression: every jieba word of ``query``, quoted, all required; alternatives
+    written with ``OR`` between spaces (``风电 OR 光伏``) each in parentheses, any of them.
 
-    Quoting makes FTS5 read each word literally (no operators from user input);
+    Quoting makes FTS5 read each word literally (no other operators from user input);
     an empty query gives an expression that matches nothing.
     """
-    words = _words(_jieba().cut(query or ""))
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words) or '""'
+    alternatives = []
+    for part in OR.split(query or ""):
+        words = _words(_jieba().cut(part))
+        if words:
+            alternatives.append(" ".join('"' + w.replace('"', '""') + '"' for w in words))
+    if len(alternatives) > 1:
+        return " OR ".join(f"({a})" for a in alternatives)
+    return alternatives[0] if alternatives else '""'
 
 
 def ensure_search_tables(db: sqlite_utils.Database) -> None:
