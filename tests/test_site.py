@@ -408,3 +408,30 @@ def test_search_takes_alternatives_and_latin_in_any_case(writable: Path):
         return found
 
     assert run(scenario) == {"tcl": 1, "光伏 OR 风电": 2, "核电 OR 风电": 1}
+
+
+def test_signed_not_started_reads_canonical_projects(writable: Path):
+    db = sqlite_utils.Database(writable)
+    [row] = db.execute("select * from projects").fetchall()
+    columns = [d[0] for d in db.execute("select * from projects").description]
+    project = dict(zip(columns, row, strict=True))
+    canonical = db.execute("select canonical_id from project_links where project_id = ?", [project["id"]])
+    canonical_id = canonical.fetchone()[0]
+
+    def report(article_id: str, date: str, name: str, stage: str) -> None:
+        db["articles"].insert({**db["articles"].get(project["article_id"]), "id": article_id, "date": date})
+        pid = f"{article_id}-p"
+        db["projects"].insert({**project, "id": pid, "article_id": article_id, "name": name, "stage": stage})
+        db["project_links"].insert({"project_id": pid, "canonical_id": canonical_id, "confidence": 1.0})
+
+    report("signed-2013", "2013-03-01", "绿电风电项目", "signed")  # signed under a short name
+    report("started-2014", "2014-01-10", project["name"], "started")  # started under the long one
+    report("signed-2012", "2012-03-01", "某某新材料项目", "signed")  # never reported again
+    db["project_links"].delete_where("project_id = ?", ["signed-2012-p"])
+
+    async def scenario():
+        ds = build_site(writable, secret=SECRET)
+        return (await ds.client.get("/registry/signed_not_started.json?_shape=array")).json()
+
+    rows = run(scenario)
+    assert [(r["name"], r["kind"]) for r in rows] == [("某某新材料项目", "never reported started")]
