@@ -15,10 +15,12 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 from conftest import CORPUS
+from markupsafe import Markup
 
 from extract.batch import ingest
 from extract.cli import main
 from extract.datasette import build_site, jieba_query, plugin, refresh_search_index
+from extract.datasette.labels import STAGES, amount, label_cell
 from extract.datasette.plugin import PASSWORD_ENV, record_url
 from extract.datasette.signin import HOURS_ENV, SITE_FAILURES_PER_MINUTE, Throttle, safe_next
 from extract.datasette.views import create_views
@@ -435,3 +437,37 @@ def test_signed_not_started_reads_canonical_projects(writable: Path):
 
     rows = run(scenario)
     assert [(r["name"], r["kind"]) for r in rows] == [("某某新材料项目", "never reported started")]
+
+
+def test_values_are_written_for_people_in_html_and_kept_in_json(registry: Path):
+    async def scenario():
+        ds = build_site(registry, secret=SECRET)
+        page = await ds.client.get("/registry/project_overview")
+        data = (await ds.client.get("/registry/project_overview.json?_shape=array")).json()
+        return page.text, data
+
+    html, [row] = run(scenario)
+    assert "7.52 亿元" in html and "752000000" not in html.replace(",", "")
+    assert f'{STAGES[row["stage"]]} <small class="projreg-code">{row["stage"]}</small>' in html
+    assert row["investment_yuan"] == 752_000_000 and row["stage"] == "under_construction"
+
+
+def test_companies_are_links_and_date_ranges_dates():
+    cell = str(label_cell('["吉林世宝", "一汽解放"]', "companies", "registry"))
+    assert cell.count('<a href="/registry/company_projects?company=') == 2 and "一汽解放</a>" in cell
+    assert label_cell('{"start_date": "2025-03-01", "end_date": "2025-03-31"}', "started_on", "r") == (
+        "2025-03-01 – 2025-03-31"
+    )
+    assert label_cell("total_investment", "role", "r") == Markup(
+        '总投资 <small class="projreg-code">total_investment</small>'
+    )
+
+
+def test_amounts_take_the_unit_the_press_writes():
+    assert [amount(y) for y in (752_000_000, 1_880_000_000_000, 5_000_000, 3_500, 100_000_000)] == [
+        "7.52 亿元",
+        "18,800 亿元",
+        "500 万元",
+        "3,500 元",
+        "1 亿元",
+    ]

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from ..registry.schema import EDITABLE_PROJECT_FIELDS
 from .charts import CHARTS, bar_chart_svg
+from .labels import label_cell
 from .search import jieba_query, refresh_search_index
 from .signin import PASSWORD_ENV, Throttle, is_reviewer, safe_next, session_cookie
 from .views import EVIDENCE_TABLES, create_views, field_evidence_sql
@@ -72,12 +73,12 @@ def startup(datasette):
 
 
 @hookimpl
-def render_cell(row, value, column, table):
+def render_cell(row, value, column, table, database):
     if table == "evidence" and column == "sentence" and value:
         return mark_span(value, row["span_at"], len(row["text"] or ""))
     if table in ("project_overview", "projects") and column == "name" and value:
         return Markup(f'<a href="{escape(record_url(row["id"]))}">{escape(value)}</a>')
-    return None
+    return label_cell(value, column, database)
 
 
 #: Tables that name reviewers and hold their notes: for reviewers only while sign-in is on.
