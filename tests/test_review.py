@@ -46,9 +46,15 @@ def exported(db, name: str) -> list[dict]:
     return [p for record in export_records(db) for p in record["projects"] if p["name"] == name]
 
 
-def test_queue_lists_least_confident_first_with_the_span_marked(registry):
+def test_queue_lists_most_at_stake_first_with_the_span_marked(registry):
     queue = review_queue(open_registry(registry), limit=500)
-    assert [q["confidence"] for q in queue] == sorted(q["confidence"] for q in queue)
+    assert [q["stake"] for q in queue] == sorted((q["stake"] for q in queue), reverse=True)
+    for confidence in {q["confidence"] for q in queue}:  # among equally doubtful ones, larger amounts first
+        amounts = [q["yuan"] or 0 for q in queue if q["confidence"] == confidence]
+        assert amounts == sorted(amounts, reverse=True)
+    big = [q for q in queue if (q["yuan"] or 0) >= 100_000_000 and q["confidence"] < 1]
+    small = [q for q in queue if not q["yuan"] and q["confidence"] < 1]
+    assert big and small and queue.index(big[0]) < queue.index(small[0])
     kinds = {q["kind"] for q in queue}
     assert {"project", "project_link", "company_link"} <= kinds
     link = next(

@@ -15,6 +15,7 @@ name's link, ``cp_…``/``cc_…`` for canonical projects and companies.
 from __future__ import annotations
 
 import json
+import math
 import typing
 
 import sqlite_utils
@@ -37,10 +38,21 @@ class ReviewError(ValueError):
 # --------------------------------------------------------------------------- queue
 
 
+#: Yuan in one 亿: the unit of the stake's amount.
+YI = 100_000_000
+
+
 def review_queue(db: sqlite_utils.Database, limit: int = 50) -> list[dict]:
-    """What needs a look, least confident first: unreviewed project records, project and company links."""
+    """What needs a look, most at stake first: unreviewed project records, project and company links.
+
+    The stake of an item is how likely it is wrong (1 - confidence) times how much a mistake would
+    weigh, which grows with the project's investment (1 + log10 of it in 亿元): a doubtful 18.8万亿
+    comes before a doubtful 500万, and among equal amounts the least confident comes first.
+    """
     items = [*_project_items(db), *_project_link_items(db), *_company_link_items(db)]
-    items.sort(key=lambda item: (item["confidence"], item["kind"], item["id"]))
+    for item in items:
+        item["stake"] = round((1 - item["confidence"]) * (1 + math.log10(1 + (item["yuan"] or 0) / YI)), 6)
+    items.sort(key=lambda item: (-item["stake"], item["confidence"], item["kind"], item["id"]))
     return items[:limit]
 
 
@@ -57,6 +69,7 @@ def _item(id_: str, kind: str, label: str, confidence: float, row: dict) -> dict
         "kind": kind,
         "label": label,
         "confidence": confidence,
+        "yuan": row.get("investment_yuan"),
         "article_id": row["article_id"],
         "sentence": row["sentence"],
         "marked": mark_span(row["sentence"], row["text"]),
