@@ -471,3 +471,26 @@ def test_amounts_take_the_unit_the_press_writes():
         "3,500 元",
         "1 亿元",
     ]
+
+
+def test_a_page_per_canonical_project_with_its_timeline(registry: Path):
+    db = sqlite_utils.Database(registry)
+    [(canonical_id, name)] = db.execute(
+        "select c.id, c.name from canonical_projects c join project_links l on l.canonical_id = c.id "
+        "join projects p on p.id = l.project_id where p.name = ?",
+        [PROJECT],
+    ).fetchall()
+
+    async def scenario():
+        ds = build_site(registry, secret=SECRET)
+        page = await ds.client.get(f"/-/projreg/project/{canonical_id}")
+        missing = await ds.client.get("/-/projreg/project/cp_nothing")
+        overview = await ds.client.get("/registry/project_overview")
+        return page, missing, overview
+
+    page, missing, overview = run(scenario)
+    assert page.status_code == 200 and f"<h1>{name}</h1>" in page.text
+    assert "7.52 亿元" in page.text and "在建" in page.text and "四平市全面推进重点项目建设记事" in page.text
+    assert f'href="{record_url(project_id(registry))}"'.replace("&", "&amp;") in page.text
+    assert missing.status_code == 404 and "canonical_projects" in missing.text
+    assert f'href="/-/projreg/project/{canonical_id}"' in overview.text, "the overview links to the page"

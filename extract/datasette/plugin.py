@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from ..registry.schema import EDITABLE_PROJECT_FIELDS
 from .charts import CHARTS, bar_chart_svg
 from .labels import label_cell
+from .project_page import project_page, project_url
 from .search import jieba_query, refresh_search_index
 from .signin import PASSWORD_ENV, Throttle, is_reviewer, safe_next, session_cookie
 from .views import EVIDENCE_TABLES, create_views, field_evidence_sql
@@ -78,6 +79,8 @@ def render_cell(row, value, column, table, database):
         return mark_span(value, row["span_at"], len(row["text"] or ""))
     if table in ("project_overview", "projects") and column == "name" and value:
         return Markup(f'<a href="{escape(record_url(row["id"]))}">{escape(value)}</a>')
+    if column == "canonical_id" and isinstance(value, str) and value:
+        return Markup(f'<a href="{project_url(value)}">{escape(value)}</a>')
     return label_cell(value, column, database)
 
 
@@ -124,7 +127,12 @@ def register_routes():
         (rf"^{BASE}/charts$", charts),
         (rf"^{BASE}/review$", review_queue_page),
         (rf"^{BASE}/record$", record_page),
+        (rf"^{BASE}/project/(?P<id>[^/]+)$", canonical_project_page),
     ]
+
+
+async def canonical_project_page(request, datasette):
+    return await project_page(request, datasette, registry_database(datasette).name, record_url)
 
 
 #: Failed sign-ins of this site's process (one process serves a registry).
