@@ -494,3 +494,20 @@ def test_a_page_per_canonical_project_with_its_timeline(registry: Path):
     assert f'href="{record_url(project_id(registry))}"'.replace("&", "&amp;") in page.text
     assert missing.status_code == 404 and "canonical_projects" in missing.text
     assert f'href="/-/projreg/project/{canonical_id}"' in overview.text, "the overview links to the page"
+
+
+def test_a_reading_page_per_article_marks_every_span(registry: Path):
+    async def scenario():
+        ds = build_site(registry, secret=SECRET)
+        page = await ds.client.get(f"/-/projreg/article/{SEED}")
+        missing = await ds.client.get("/-/projreg/article/nothing")
+        overview = await ds.client.get("/registry/project_overview")
+        return page, missing, overview
+
+    page, missing, overview = run(scenario)
+    assert page.status_code == 200 and "<h1>四平市全面推进重点项目建设记事</h1>" in page.text
+    assert f"<mark>{PROJECT}</mark><sup>项目</sup>" in page.text
+    assert f"<mark>{AMOUNT}</mark><sup>金额</sup>" in page.text
+    assert page.text.count('class="projreg-span') >= 2 and page.text.count("<p>") > 5
+    assert missing.status_code == 404
+    assert f'href="/-/projreg/article/{SEED}"' in overview.text

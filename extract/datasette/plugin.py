@@ -20,6 +20,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from ..registry.schema import EDITABLE_PROJECT_FIELDS
+from .article_page import article_page
 from .charts import CHARTS, bar_chart_svg
 from .labels import label_cell
 from .project_page import project_page, project_url
@@ -81,6 +82,8 @@ def render_cell(row, value, column, table, database):
         return Markup(f'<a href="{escape(record_url(row["id"]))}">{escape(value)}</a>')
     if column == "canonical_id" and isinstance(value, str) and value:
         return Markup(f'<a href="{project_url(value)}">{escape(value)}</a>')
+    if column == "article_id" and isinstance(value, str) and value:
+        return Markup(f'<a href="{BASE}/article/{escape(value)}">{escape(value)}</a>')
     return label_cell(value, column, database)
 
 
@@ -128,11 +131,16 @@ def register_routes():
         (rf"^{BASE}/review$", review_queue_page),
         (rf"^{BASE}/record$", record_page),
         (rf"^{BASE}/project/(?P<id>[^/]+)$", canonical_project_page),
+        (rf"^{BASE}/article/(?P<id>[^/]+)$", reading_page),
     ]
 
 
 async def canonical_project_page(request, datasette):
     return await project_page(request, datasette, registry_database(datasette).name, record_url)
+
+
+async def reading_page(request, datasette):
+    return await article_page(request, datasette, registry_database(datasette).name, record_url)
 
 
 #: Failed sign-ins of this site's process (one process serves a registry).
