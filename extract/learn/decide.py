@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from ..evaluate import norm_project
 from ..models import Capacity, Mention, Money, Organisation, Project
 from ..projects import INVESTMENT_ROLES, rows_apart, same_project, strip_name
+from ..projects.article import Intervals
 from .candidates import Candidate, featured
 from .companies import judged_companies
 from .features import Mentions, pair_features, role_features, stage_features
@@ -34,20 +35,6 @@ from .view import View
 
 #: The classes of the money-owner model besides "none": the project field an amount fills.
 MONEY_SLOTS = ("investment_yuan", "output_value_yuan", "tax_yuan")
-
-
-class Intervals:
-    """Non-overlapping spans kept sorted: an overlap test looks at two neighbours, not at every span."""
-
-    def __init__(self) -> None:
-        self.spans: list[tuple[int, int]] = []
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.spans, (start, end))
-        return any(s < end and start < e for s, e in self.spans[max(i - 1, 0) : i + 1])
-
-    def add(self, start: int, end: int) -> None:
-        bisect.insort(self.spans, (start, end))
 
 
 def project_spans(view: View, models: Models, threshold: float, veto: float) -> list[tuple[int, int]]:
@@ -75,16 +62,22 @@ def project_spans(view: View, models: Models, threshold: float, veto: float) -> 
     return kept.spans
 
 
-def _priced_row(view: View, span: tuple[int, int]) -> bool:
-    """Does the name open its line, with an amount after it in the line (a row of a list of projects)?
-    The gold holds few such lists, so the model has not learnt them: the grammar's reading stands."""
+def _row_amount_start(view: View, span: tuple[int, int]) -> int | None:
+    """Where the first amount after the name in its line starts, where the name opens the line (a row
+    of a list of projects); None otherwise."""
     start, end = span
     if not rows_apart(view.text, start, start):
-        return False
+        return None
     line_end = view.text.find("\n", end)
     line_end = len(view.text) if line_end < 0 else line_end
     i = bisect.bisect_left(view.money_starts, end)
-    return i < len(view.money_starts) and view.money_starts[i] < line_end
+    return view.money_starts[i] if i < len(view.money_starts) and view.money_starts[i] < line_end else None
+
+
+def _priced_row(view: View, span: tuple[int, int]) -> bool:
+    """Does the name open a row with an amount? The gold holds few such lists, so the model has not
+    learnt them: the grammar's reading stands."""
+    return _row_amount_start(view, span) is not None
 
 
 #: Roles an amount of a row may have and still be the row's investment: a bare amount under a
@@ -92,19 +85,12 @@ def _priced_row(view: View, span: tuple[int, int]) -> bool:
 ROW_ROLES = frozenset({*INVESTMENT_ROLES, "other"})
 
 
-def _row_amount(view: View, span: tuple[int, int], money: list[Money]) -> Money | None:
-    """The investment of a row of a list: the first amount after the name in its line, where the name
-    opens the line and that amount is no output, tax or other named kind."""
-    start, end = span
-    if not rows_apart(view.text, start, start):
-        return None
-    line_end = view.text.find("\n", end)
-    line_end = len(view.text) if line_end < 0 else line_end
-    i = bisect.bisect_left(view.money_starts, end)
-    if i >= len(view.money_starts) or view.money_starts[i] >= line_end:
-        return None
-    first = next(m for m in money if m.start == view.money_starts[i])
-    return first if first.role in ROW_ROLES and first.yuan is not None else None
+def _row_amount(view: View, span: tuple[int, int], money_at: dict[int, Money]) -> Money | None:
+    """The investment of a row of a list: the first amount after the name in its line, where that
+    amount is no output, tax or other named kind (``money_at``: the amounts by start)."""
+    at = _row_amount_start(view, span)
+    first = money_at.get(at) if at is not None else None
+    return first if first is not None and first.role in ROW_ROLES and first.yuan is not None else None
 
 
 #: Earlier groups a name is compared with, per way of finding them: bounded, so grouping stays linear.
@@ -280,8 +266,11 @@ def decide(
     for k in keywords:
         by_stage.setdefault(k[3], []).append(k)
     projects = []
+    money_at = {m.start: m for m in reversed(money)}  # the first amount starting at an offset
     for g, grp in enumerate(groups):
-        if (g, "investment_yuan") not in owned and (amount := _row_amount(view, grp[0], money)) is not None:
+        if (g, "investment_yuan") not in owned and (
+            amount := _row_amount(view, grp[0], money_at)
+        ) is not None:
             owned[(g, "investment_yuan")] = (1.0, amount)
         rule = rules.find(grp)
         stage, _ = models.stage.predict(stage_features(view, grp, keywords, rule.stage if rule else None))

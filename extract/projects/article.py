@@ -30,6 +30,20 @@ def _break_re(breaks: str) -> regex.Pattern[str]:
     return regex.compile(f"[{regex.escape(breaks)}]")
 
 
+class Intervals:
+    """Non-overlapping spans kept sorted: an overlap test looks at two neighbours, not at every span."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.spans, (start, end))
+        return any(s < end and start < e for s, e in self.spans[max(i - 1, 0) : i + 1])
+
+    def add(self, start: int, end: int) -> None:
+        bisect.insort(self.spans, (start, end))
+
+
 class _Spans:
     """Mentions sorted by start: those within given spans are found by bisection, not by a scan of all."""
 

@@ -4,14 +4,13 @@ records and aggregate indicators made.
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 from typing import NamedTuple
 
 from ..dictionary import word_tags
 from ..models import Capacity, DateRange, Indicator, Mention, Money, Organisation, Project
 from ..numbers import NumberError, parse_number
-from .article import _Article
+from .article import Intervals, _Article
 from .facts import (
     _capacity_facts,
     _company_facts,
@@ -115,12 +114,11 @@ def _resolve_overlaps(namings: list[_Naming]) -> list[_Naming]:
     """One naming per span: list items first, then the longest; names inside others dropped."""
     ordered = sorted(namings, key=lambda n: (n.list_id is None, -(n.end - n.start), n.start))
     kept: list[_Naming] = []
-    spans: list[tuple[int, int]] = []  # the kept spans, sorted: they never overlap
+    spans = Intervals()
     for n in ordered:
-        i = bisect.bisect_left(spans, (n.start, n.end))
-        if not any(n.start < e and s < n.end for s, e in spans[max(i - 1, 0) : i + 1]):
+        if not spans.overlaps(n.start, n.end):
             kept.append(n)
-            bisect.insort(spans, (n.start, n.end))
+            spans.add(n.start, n.end)
     return sorted(kept, key=lambda n: n.start)
 
 
