@@ -208,7 +208,9 @@ def extractions(
         _init_worker(segmenter, article_timeout, in_process=True)
         yield itertools.chain.from_iterable(map(_process, chunks))
         return
-    with multiprocessing.Pool(workers, _init_worker, (segmenter, article_timeout)) as pool:
+    with multiprocessing.Pool(
+        workers, _init_worker, (segmenter, article_timeout), maxtasksperchild=_UntilTimedOut(2**62)
+    ) as pool:
         yield itertools.chain.from_iterable(pool.imap(_process, chunks))
 
 
@@ -228,14 +230,30 @@ def _chunks(tasks: Iterable[Task]) -> Iterator[list[Task]]:
 _extractors: dict[str, Extractor] = {}
 _segmenter: Segmenter = "jieba"
 _timeout: float = ARTICLE_TIMEOUT
+#: Set in a worker whose extraction ran out of time: it ends after sending that chunk's results.
+_spent = False
+
+
+class _UntilTimedOut(int):
+    """A pool's tasks-per-child limit that is reached only once this worker has run out of time.
+
+    A pool worker asks ``completed < maxtasks`` after sending each result; for
+    an ``int`` subclass Python asks ``maxtasks.__gt__`` first. A worker stopped by
+    its time budget then exits, its results delivered, and the pool starts a
+    fresh one: whatever the stopped extraction left (fragmented heap, caches
+    filled by a pathological article) goes back to the system with the process.
+    """
+
+    def __gt__(self, completed: object) -> bool:
+        return not _spent and int.__gt__(self, completed)  # type: ignore[operator]
 
 
 def _init_worker(
     segmenter: Segmenter, article_timeout: float = ARTICLE_TIMEOUT, in_process: bool = False
 ) -> None:
     """Set the segmenter and time budget; a worker leaves Ctrl-C to the main process, which stops the pool."""
-    global _segmenter, _timeout
-    _segmenter, _timeout = segmenter, article_timeout
+    global _segmenter, _timeout, _spent
+    _segmenter, _timeout, _spent = segmenter, article_timeout, False
     if not in_process:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -283,6 +301,7 @@ def _extract(articles: list[Article]) -> list[Extraction | IngestFailure]:
 
     A failing chunk is redone one article at a time, to find which one fails.
     """
+    global _spent
     if not articles:
         return []
     if _segmenter not in _extractors:
@@ -296,6 +315,7 @@ def _extract(articles: list[Article]) -> list[Extraction | IngestFailure]:
         if len(articles) > 1:
             return [result for article in articles for result in _extract([article])]
         [article] = articles
+        _spent = True
         _release_memory()
         logger.warning("article %s took longer than %g s", article.id, _timeout)
         return [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -17,7 +18,7 @@ from conftest import CORPUS, ROOT, corpus_articles
 from extract import batch, pipeline
 from extract.batch import ingest
 from extract.cli import main
-from extract.models import Article
+from extract.models import Article, IngestFailure
 
 #: Columns that say by which run a row was written, not what it holds (so do ``*_at`` timestamps).
 RUN_COLUMNS = {"run_id", "at"}
@@ -148,6 +149,34 @@ def test_an_article_over_its_time_budget_is_a_failure_and_its_memory_goes_back(
     args = ["ingest", str(folder), "--db", str(tmp_path / "s.db"), "--strict", "--article-timeout", "2"]
     result = CliRunner().invoke(main, [*args, "--workers", "1"])
     assert result.exit_code == 3 and "took longer than 2 s" in result.output
+
+
+def test_the_worker_that_ran_out_of_time_is_replaced_and_the_pool_goes_on(tmp_path, monkeypatch):
+    real = pipeline._extraction
+    marks = tmp_path / "pids"
+
+    def stuck(article, cleaned, doc):
+        if article.id == "slow":
+            marks.write_text(str(os.getpid()))
+            time.sleep(30)
+        return real(article, cleaned, doc)
+
+    monkeypatch.setattr(pipeline, "_extraction", stuck)
+    quick = [Article(id=f"q{n}", text=f"计划总投资{n + 1}亿元的某某{n}号项目今年开工。") for n in range(40)]
+    tasks = [quick[0], Article(id="slow", text="某某项目今年开工。"), *quick[1:]]
+    with batch.extractions(iter(tasks), "jieba", 2, article_timeout=1) as results:
+        seen = {}
+        for result in results:
+            seen[result.article_id if hasattr(result, "article_id") else result.article.id] = result
+            if len(seen) == 2:
+                slow_pid = int(marks.read_text())
+                for _ in range(100):  # the worker exits once its results are sent; the pool reaps it
+                    if not Path(f"/proc/{slow_pid}").exists():
+                        break
+                    time.sleep(0.1)
+                assert not Path(f"/proc/{slow_pid}").exists(), "the worker that ran out of time still runs"
+    assert isinstance(seen["slow"], IngestFailure) and seen["slow"].reason.startswith("took longer than 1 s")
+    assert all(isinstance(seen[a.id], pipeline.Extraction) for a in quick), "the pool went on"
 
 
 def test_a_small_batch_is_extracted_in_process():
