@@ -35,7 +35,7 @@ import sqlite_utils
 from pydantic import BaseModel
 from tqdm import tqdm
 
-from .ingest import count_inputs, iter_inputs
+from .ingest import Unchanged, count_inputs, iter_inputs
 from .models import Article, IngestFailure
 from .nlp import Segmenter
 from .pipeline import Extraction, Extractor, content_hash, pipeline_version
@@ -55,12 +55,6 @@ CHUNK_SIZE = 16
 ARTICLE_TIMEOUT = 60.0
 #: Record kinds counted in the run summary.
 RECORD_KINDS = (*MENTION_TABLES, "projects")
-
-
-class Unchanged(BaseModel):
-    """An article the registry already holds as is: only its id travels through the pool."""
-
-    id: str
 
 
 Task = Article | IngestFailure | Unchanged

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import json
 import sys
 import zlib
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .encoding import DecodeError, decode_bytes
 from .models import Article, IngestFailure
@@ -47,7 +48,15 @@ JSONL_HEAD_BYTES = 1 << 20
 #: Bytes read at a time for that head (a broken gzip stream loses the piece it breaks in).
 HEAD_PIECE_BYTES = 1 << 16
 
-Item = Article | IngestFailure
+
+class Unchanged(BaseModel):
+    """An article the registry already holds as is, or given twice in one batch with the same text:
+    only its id travels on, and the run counts it unchanged."""
+
+    id: str
+
+
+Item = Article | IngestFailure | Unchanged
 
 
 def iter_inputs(paths: Iterable[str | Path], stdin: IO[str] | None = None) -> Iterator[Item]:
@@ -55,15 +64,20 @@ def iter_inputs(paths: Iterable[str | Path], stdin: IO[str] | None = None) -> It
 
     ``-`` reads JSONL from ``stdin``; a folder is walked recursively for
     .txt/.md/.html/.htm/.jsonl/.jsonl.gz files (other files are ignored); a
-    file is read whatever its extension says about its encoding. Ids seen
-    twice in one batch are failures after the first, so one article never
-    silently replaces another.
+    file is read whatever its extension says about its encoding. An id seen
+    again in one batch with the same text (white space aside: an HTML page
+    and a JSONL line of one article) is unchanged; with another text it is a
+    failure, so one article never silently replaces another.
     """
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, bytes]] = {}
     for item in _iter_raw(paths, stdin):
         if isinstance(item, Article):
             where = f"{item.path}:{item.line}" if item.line else str(item.path)
-            first = seen.setdefault(item.id, where)
+            text = hashlib.blake2b("".join(item.text.split()).encode(), digest_size=16).digest()
+            first, first_text = seen.setdefault(item.id, (where, text))
+            if first != where and first_text == text:
+                yield Unchanged(id=item.id)
+                continue
             if first != where:
                 yield IngestFailure(
                     path=item.path or "",

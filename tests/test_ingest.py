@@ -71,3 +71,21 @@ def test_stdin_jsonl_and_missing_path(tmp_path):
     arts, fails = split(list(iter_inputs(["-", tmp_path / "nope.txt"], stdin=stdin)))
     assert [a.id for a in arts] == ["s1"]
     assert fails[0].reason == "no such file or directory"
+
+
+def test_one_article_given_as_html_and_as_a_jsonl_line_is_unchanged_not_a_failure(tmp_path):
+    text = "计划总投资3亿元的某某新材料项目今年开工。\n项目建成后年产值5亿元。"
+    body = "".join(f"<p>{line}</p>" for line in text.splitlines())
+    (tmp_path / "a1.html").write_text(
+        f"<html><head><title>新材料项目开工</title></head><body>{body}</body></html>", encoding="utf-8"
+    )
+    lines = [{"id": "a1", "text": text.replace("\n", "\n\n")}, {"id": "a1", "text": "另一篇文章。"}]
+    (tmp_path / "more.jsonl").write_text(
+        "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8"
+    )
+    items = list(iter_inputs([tmp_path]))
+    arts, fails = split(items)
+    assert [a.id for a in arts] == ["a1"]
+    assert [type(i).__name__ for i in items].count("Unchanged") == 1, "the same text again is unchanged"
+    [failure] = fails
+    assert failure.line == 2 and "duplicate article id" in failure.reason, "another text stays a failure"
