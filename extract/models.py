@@ -150,6 +150,11 @@ class Project(Mention):
     expected_operation: DateRange | None = None
     mentions: list[Mention] = []
     evidence: dict[str, Mention] = {}
+    #: The learned models' probability that the name is a project's (the best of its mentions they
+    #: scored), and that ``investment_yuan`` is this project's own amount (not a total over many):
+    #: what "confident records only" and the review queue's order read. None where no model scored it.
+    name_score: float | None = None
+    investment_score: float | None = None
 
 
 class Indicator(Mention):

@@ -7,6 +7,7 @@ so these tests stay fast and test the site, not the extractors.
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 import shutil
 from pathlib import Path
@@ -30,6 +31,7 @@ from extract.registry.linking import link_registry
 SEED = "003_a2ea863acaabccfd"
 PROJECT = "双辽市绿电产业示范园区15万千瓦风电项目"
 AMOUNT = "7.52亿元"
+TOTAL_OF_LIST = "吉成医药成品药及医疗器械仓库"
 PASSWORD = "correct horse"
 SECRET = "test-secret"
 
@@ -62,6 +64,7 @@ def build_seed_registry(path: Path) -> None:
     db["projects"].insert(
         project
         | {"name": PROJECT, "investment_yuan": 752_000_000, "stage": "under_construction", "place": "双辽市"}
+        | {"name_score": 0.99, "investment_score": 0.97}
     )
     db["money"].insert(_mention(text, AMOUNT) | {"yuan": 752_000_000, "role": "total_investment"})
     link_registry(db)
@@ -198,6 +201,34 @@ def test_charts_are_inline_svg(registry: Path):
         page.text.count('class="projreg-chart"') == 3 and "双辽市" in page.text and "7.52 亿元" in page.text
     )
     assert '<script src="http' not in page.text
+
+
+def test_charts_count_confident_records_and_each_bar_opens_its_records(writable: Path):
+    db = sqlite_utils.Database(writable)
+    text = db["articles"].get(SEED)["text"]
+    # the last item of a list given the list's total: a record the model is unsure of
+    db["projects"].insert(
+        _mention(text, TOTAL_OF_LIST)
+        | {"name": TOTAL_OF_LIST, "investment_yuan": 56_084_000_000, "stage": "signed"}
+        | {"name_score": 0.62, "investment_score": 0.41}
+    )
+    db.close()
+
+    async def scenario():
+        ds = build_site(writable, secret=SECRET)
+        confident, every = [(await ds.client.get("/-/projreg/charts" + q)).text for q in ("", "?all=1")]
+        bar = re.search(r'<a href="([^"]+)" class="projreg-bar"><text[^>]*>2025<', confident).group(1)
+        rows = (
+            await ds.client.get(
+                html.unescape(bar).replace("project_overview?", "project_overview.json?") + "&_shape=array"
+            )
+        ).json()
+        return confident, every, rows
+
+    confident, every, rows = run(scenario)
+    assert "7.52 亿元" in confident and "568.36 亿元" not in confident, "the list's total is left out"
+    assert "568.36 亿元" in every, "?all=1 counts every record"
+    assert [r["name"] for r in rows] == [PROJECT], "the 2025 bar opens the records it counts"
 
 
 def _cookie(response, name: str) -> str:

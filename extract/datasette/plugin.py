@@ -175,12 +175,16 @@ async def login(request, datasette):
 
 
 async def charts(request, datasette):
+    """The charts, of confident records unless ``?all=1``; each bar links to its records."""
     db = registry_database(datasette)
+    confident_only = request.args.get("all") != "1"
     drawn = []
     for chart in CHARTS:
-        rows = [tuple(r) for r in (await db.execute(chart.sql)).rows]
-        drawn.append({"chart": chart, "svg": bar_chart_svg(chart, rows)})
-    html = await datasette.render_template("projreg_charts.html", {"charts": drawn}, request=request)
+        rows = [tuple(r) for r in (await db.execute(chart.query(confident_only))).rows]
+        links = [chart.records(db.name, key, confident_only) for _, _, key in rows]
+        drawn.append({"chart": chart, "svg": bar_chart_svg(chart, rows, links)})
+    context = {"charts": drawn, "confident_only": confident_only}
+    html = await datasette.render_template("projreg_charts.html", context, request=request)
     return Response.html(html)
 
 

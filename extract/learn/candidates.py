@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -208,13 +208,14 @@ class CandidateFeatures:
         return i >= 0 and spans[i][0] < c.start < spans[i][1]
 
 
-def featured(view: View, heads: tuple[str, ...]) -> list[tuple[Candidate, dict[str, float]]]:
-    """Every candidate of the article with its features."""
+def featured(view: View, heads: tuple[str, ...]) -> Iterator[tuple[Candidate, dict[str, float]]]:
+    """Every candidate of the article with its features, one at a time: a caller keeps only the
+    features it needs (a line of 16,000 heads has 220,000 candidates)."""
     items = list_items(view, heads)
     featurise = CandidateFeatures(view, items)
     found = candidates(view, heads, items)
     featurise.count_names(found)
-    return [(c, featurise(c)) for c in found]
+    return ((c, featurise(c)) for c in found)
 
 
 def learnt_heads(names: Iterable[str], words_of, minimum: int = 2) -> list[str]:

@@ -37,29 +37,37 @@ from .view import View
 MONEY_SLOTS = ("investment_yuan", "output_value_yuan", "tax_yuan")
 
 
-def project_spans(view: View, models: Models, threshold: float, veto: float) -> list[tuple[int, int]]:
+def project_spans(
+    view: View, models: Models, threshold: float, veto: float
+) -> tuple[list[tuple[int, int]], dict[tuple[int, int], float]]:
     """Project names: the grammar's (unless the model gives one less than ``veto``), then the model's
     (per end the likeliest start, accepted above ``threshold``) where they overlap none kept before,
-    likeliest first."""
+    likeliest first; with the model's probability of each kept name it scored."""
     best: dict[int, tuple[float, Candidate, dict[str, float]]] = {}
     features: dict[tuple[int, int], dict[str, float]] = {}
+    grammar = {(m.start, m.end) for p in view.rules.projects for m in p.mentions}
     for c, f in featured(view, models.heads):
-        features[(c.start, c.end)] = f
+        if (c.start, c.end) in grammar:
+            features[(c.start, c.end)] = f
         p = models.project_start.probability(f)
         if c.end not in best or p > best[c.end][0]:
             best[c.end] = (p, c, f)
-    kept = Intervals()
-    for span in sorted({(m.start, m.end) for p in view.rules.projects for m in p.mentions}):
+    kept, scores = Intervals(), {}
+    for span in sorted(grammar):
         f = features.get(span)
-        if f is not None and models.project_accept.probability(f) < veto and not _priced_row(view, span):
+        p = None if f is None else models.project_accept.probability(f)
+        if p is not None and p < veto and not _priced_row(view, span):
             continue
         if not kept.overlaps(*span):
             kept.add(*span)
+            if p is not None:
+                scores[span] = p
     accepted = [(models.project_accept.probability(f), c) for _, c, f in best.values()]
     for p, c in sorted(accepted, key=lambda x: (-x[0], x[1].start)):
         if p >= threshold and not kept.overlaps(c.start, c.end):
             kept.add(c.start, c.end)
-    return kept.spans
+            scores[(c.start, c.end)] = p
+    return kept.spans, scores
 
 
 def _row_amount_start(view: View, span: tuple[int, int]) -> int | None:
@@ -235,10 +243,14 @@ def decide(
     money = relabel_money(view, models)
     organisations = judge_companies(view, models, config.accept)
     rules = RuleIndex(view.rules.projects)
-    groups = group_spans(view.text, project_spans(view, models, config.accept, config.veto), rules)
+    spans, name_scores = project_spans(view, models, config.accept, config.veto)
+    groups = group_spans(view.text, spans, rules)
     attach = config.attach
     mentions = Mentions(sorted((s, e, g) for g, grp in enumerate(groups) for s, e in grp))
     owned: dict[tuple[int, str], tuple[float, Mention]] = {}
+    #: (group, amount start) → the model's probability that the amount is the group's investment.
+    invested: dict[tuple[int, int], float] = {}
+    investment = models.money_owner.classes.index("investment_yuan")
     capacities: dict[int, list[Capacity]] = {}
     companies: dict[int, list[Organisation]] = {}
     best_capacity: dict[int, tuple[float, int]] = {}
@@ -248,7 +260,10 @@ def decide(
         kind, label = fact_label(fact)
         f = pair_features(view, fact, kind, label, mention, mentions, rank)
         if isinstance(fact, Money):
-            slot, p = models.money_owner.predict(f)
+            probs = models.money_owner.scores(f)
+            best = max(range(len(probs)), key=probs.__getitem__)
+            slot, p = models.money_owner.classes[best], probs[best]
+            invested[(g, fact.start)] = probs[investment]
             if slot in MONEY_SLOTS and p >= attach and p > owned.get((g, slot), (0.0, None))[0]:
                 owned[(g, slot)] = (p, fact)
         elif isinstance(fact, Capacity):
@@ -274,18 +289,23 @@ def decide(
             owned[(g, "investment_yuan")] = (1.0, amount)
         rule = rules.find(grp)
         stage, _ = models.stage.predict(stage_features(view, grp, keywords, rule.stage if rule else None))
-        projects.append(
-            _project(
-                view,
-                grp,
-                {slot: owned[(g, slot)][1] for slot in MONEY_SLOTS if (g, slot) in owned},
-                capacities.get(g, []),
-                companies.get(g, []),
-                stage,
-                by_stage.get(stage or "", []),
-                rule,
-            )
+        project = _project(
+            view,
+            grp,
+            {slot: owned[(g, slot)][1] for slot in MONEY_SLOTS if (g, slot) in owned},
+            capacities.get(g, []),
+            companies.get(g, []),
+            stage,
+            by_stage.get(stage or "", []),
+            rule,
         )
+        named = [name_scores[span] for span in grp if span in name_scores]
+        project.name_score = round(max(named), 4) if named else None
+        if (source := project.evidence.get("investment_yuan")) is not None:
+            row = owned.get((g, "investment_yuan"), (None, None))
+            sure = row[0] if row[1] is source else invested.get((g, source.start))
+            project.investment_score = None if sure is None else round(sure, 4)
+        projects.append(project)
     return money, organisations, projects
 
 

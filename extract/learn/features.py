@@ -16,6 +16,7 @@ from functools import cached_property
 import regex
 
 from ..models import Mention, Money
+from .lists import enumerated
 from .view import View
 
 #: Words that make an amount a total of many projects or a part of one.
@@ -148,6 +149,11 @@ def pair_features(
     if AGGREGATE.search(between) or AGGREGATE.search(_before(view, fact.start, 10)):
         f["aggregate"] = 1.0
         f[f"aggregate+label:{label}"] = 1.0
+    if kind == "money" and (listed := enumerated(view, start, end)) is not None:
+        size, tailed, list_end = listed
+        where = "after_list" if fact.start >= list_end else "in_list"
+        f[f"listed:{label}|{where}|{tailed}"] = 1.0
+        f[f"listed_size:{min(size, 5)}"] = 1.0
     if after and ANAPHORA.search(_before(view, fact.start, 12)):
         f["anaphora"] = 1.0
     prev = view.words_in(max(view.clause_start(fact.start), fact.start - WINDOW), fact.start)[-2:]

@@ -67,6 +67,23 @@ def _enumerations(view: View) -> list[tuple[list[tuple[int, int]], str]]:
     return out
 
 
+def enumerated(view: View, start: int, end: int) -> tuple[int, bool, int] | None:
+    """For a span inside an item of one of the article's lists: the list's size, whether it has a
+    tail (``等``, ``在内``) and where its last item ends; else None. An amount after such a list is
+    usually the list's total (``包括A、B、C等，总投资约1.8万亿元``), not any item's own."""
+    if view.list_index is None:
+        view.list_index = sorted(
+            (s, e, len(pieces), bool(tail), pieces[-1][1])
+            for pieces, tail in enumerations(view)
+            for s, e in pieces
+        )
+    index = view.list_index
+    i = bisect.bisect_right(index, (start, 1 << 62)) - 1
+    if i >= 0 and index[i][0] <= start and end <= index[i][1]:
+        return index[i][2:]
+    return None
+
+
 def list_items(view: View, heads: tuple[str, ...]) -> dict[int, Item]:
     """The items of the article's project-like lists, by their end offset."""
     text = view.text

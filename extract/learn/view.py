@@ -72,6 +72,8 @@ class View:
     words: list[str] = field(init=False)
     lists: list | None = field(default=None, init=False, repr=False)
     """The article's lists (:func:`extract.learn.lists.enumerations`), made at the first ask."""
+    list_index: list | None = field(default=None, init=False, repr=False)
+    """Their items by start (:func:`extract.learn.lists.enumerated`), made at the first ask."""
 
     def __post_init__(self) -> None:
         words = self.rules.words

@@ -497,12 +497,15 @@ def _link_row(rec: _Record, cid: str, edge: _Edge | None, accepted: bool, size: 
 
 
 def _record_confidences(db: sqlite_utils.Database, records: list[_Record]) -> None:
-    """A reviewed record is certain; otherwise the more its article says of it, the surer it is a project."""
+    """A reviewed record is certain. Otherwise the learned models say how sure they are: that the name
+    is a project's, times that its investment is its own (a total over many projects scores low);
+    where no model scored the record (learning off), the more its article says of it, the surer."""
     r = rules().projects
     for rec in records:
         confidence = min(r.record_max, r.record_base + r.record_per_fact * rec.facts())
         db.execute(
-            "update projects set confidence = iif(review_status is null, ?, 1.0) where id = ?",
+            "update projects set confidence = iif(review_status is null,"
+            " coalesce(round(name_score * coalesce(investment_score, 1.0), 3), ?), 1.0) where id = ?",
             [round(confidence, 3), rec.id],
         )
 

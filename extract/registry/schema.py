@@ -56,6 +56,8 @@ PROJECT_COLUMNS: dict[str, type] = {
     "started_on": str,
     "expected_operation": str,
     "evidence": str,
+    "name_score": float,
+    "investment_score": float,
 }
 #: Child tables of ``projects``: every naming span, and the capacities attached to it.
 PROJECT_CHILDREN: dict[str, dict[str, type]] = {
@@ -265,3 +267,12 @@ def m006_lexicon(db: sqlite_utils.Database) -> None:
     """Company short forms learnt from full names (extract/registry/lexicon.py), rebuilt at every relink."""
     db["lexicon"].create({"short_form": str, "full_name": str, "learnt_from": str}, pk="short_form")
     db["organisations"].create_index(["source"])
+
+
+@migrations()
+def m007_project_scores(db: sqlite_utils.Database) -> None:
+    """The learned models' probabilities behind a project record (name, own investment): what the site's
+    "confident records only" reads. Registries made before have them from their next extraction."""
+    for column in ("name_score", "investment_score"):
+        if column not in db["projects"].columns_dict:
+            db["projects"].add_column(column, float)
