@@ -2,7 +2,8 @@
 
 Each command parses options and calls one library function; library errors
 become one clear line with a hint and a documented exit code:
-0 success, 1 usage or registry error, 3 a ``--strict`` run with failed inputs.
+0 success, 1 usage or registry error (or nothing could be read), 3 a ``--strict`` run with
+failed inputs, 4 ``serve`` on a port in use.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from .rules import RulesError
 
 DEFAULT_DB = "outputs/registry.db"
 EXIT_FAILED_INPUTS = 3
+EXIT_PORT_IN_USE = 4
+#: What ``ingest`` reads in a folder, for its messages; and how many passed-over files it names.
+READ_KINDS = ".txt, .md, .html, .htm, .jsonl, .jsonl.gz"
+LISTED = 10
 
 
 def db_option(func: Callable) -> Callable:
@@ -113,8 +118,19 @@ def ingest(
         projreg ingest corpus/ --db outputs/registry.db --workers 2
     """
     from .batch import ingest as run_ingest
+    from .ingest import passed_over
     from .nlp import SegmenterError
 
+    unsupported, empty = passed_over(paths)
+    if unsupported:
+        names = ", ".join(str(f) for f in unsupported[:LISTED])
+        more = f" and {len(unsupported) - LISTED} more" if len(unsupported) > LISTED else ""
+        count = len(unsupported)
+        click.echo(
+            f"skipped {count} file(s) projreg does not read (it reads {READ_KINDS}): {names}{more}", err=True
+        )
+    for folder in empty:
+        click.echo(f"no file to read in {folder} (reads {READ_KINDS})", err=True)
     if progress is None:
         progress = sys.stderr.isatty()
     try:
@@ -143,6 +159,8 @@ def ingest(
     )
     if strict and summary.failed:
         sys.exit(EXIT_FAILED_INPUTS)
+    if not (summary.new or summary.changed or summary.unchanged):
+        raise click.ClickException(f"nothing could be read from {' '.join(paths)}")
 
 
 @main.command()
@@ -162,8 +180,11 @@ def export(db_path: Path, out: str) -> None:
     if out == "-":
         count = write_jsonl(db, sys.stdout)
     else:
-        with open(out, "w", encoding="utf-8") as handle:
-            count = write_jsonl(db, handle)
+        try:
+            with open(out, "w", encoding="utf-8") as handle:
+                count = write_jsonl(db, handle)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {out}: {exc.strerror}") from exc
         click.echo(f"{count} articles -> {out}", err=True)
 
 
@@ -313,6 +334,8 @@ def serve(db_path: Path, host: str, port: int, public_sql: bool) -> None:
     $PROJREG_REVIEW_PASSWORD (12 characters or more). Set $DATASETTE_SECRET
     to keep sign-ins valid across restarts; a session lasts
     $PROJREG_SESSION_HOURS (default 8) and ends when the password changes.
+    The first start indexes the articles for search (progress on stderr).
+    Exit codes: 1 no registry or a short password, 4 the port is in use.
 
     \b
     Example:
@@ -322,6 +345,7 @@ def serve(db_path: Path, host: str, port: int, public_sql: bool) -> None:
 
     from .datasette import serve as run_site
     from .datasette.signin import MIN_PASSWORD, PASSWORD_ENV
+    from .datasette.site import port_in_use
 
     _existing_registry(db_path).close()
     password = os.environ.get(PASSWORD_ENV)
@@ -332,8 +356,21 @@ def serve(db_path: Path, host: str, port: int, public_sql: bool) -> None:
             f"{PASSWORD_ENV} has {len(password)} characters; a review password needs at least "
             f"{MIN_PASSWORD}. Hint: a few unrelated words make a long one."
         )
-    click.echo(f"serving {db_path} on http://{host}:{port}/", err=True)
-    run_site(db_path, host=host, port=port, public_sql=public_sql)
+    if port_in_use(host, port):
+        click.echo(
+            f"Error: port {port} on {host} is in use. Hint: stop what serves there, or pick another "
+            "with --port.",
+            err=True,
+        )
+        sys.exit(EXIT_PORT_IN_USE)
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"indexing articles for search: {done:,} of {total:,}", err=True)
+
+    def ready() -> None:
+        click.echo(f"serving {db_path} on http://{host}:{port}/", err=True)
+
+    run_site(db_path, host=host, port=port, public_sql=public_sql, progress=progress, ready=ready)
 
 
 def _existing_registry(db_path: Path):
@@ -364,8 +401,22 @@ def review_errors(func: Callable) -> Callable:
     return wrapper
 
 
+def _registry_here(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """``--db`` given after a review action (``projreg review accept ID --db X``), as users type it."""
+    if value is not None:
+        ctx.obj["db_path"] = value
+
+
 def actor_options(func: Callable) -> Callable:
-    """The shared ``--actor`` and ``--note`` options of review actions."""
+    """The shared ``--actor``, ``--note`` and ``--db`` options of review actions."""
+    func = click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=_registry_here,
+        help="The registry (SQLite) file, here or before the action.",
+    )(func)
     func = click.option("--note", default=None, help="Why (kept in the audit table).")(func)
     return click.option(
         "--actor",
@@ -397,6 +448,7 @@ def review(ctx: click.Context, db_path: Path, limit: int) -> None:
         projreg review --db outputs/registry.db --limit 20
         projreg review --db outputs/registry.db accept link:003_a2ea863acaabccfd:417-435
         projreg review edit 003_a2ea863acaabccfd:417-435 investment_yuan 5090000000 --note "checked"
+        projreg review accept 003_a2ea863acaabccfd:2066-2080 --db outputs/registry.db
     """
     ctx.obj = {"db_path": db_path}
     if ctx.invoked_subcommand is not None:

@@ -105,6 +105,26 @@ def _iter_raw(paths: Iterable[str | Path], stdin: IO[str] | None) -> Iterator[It
             yield IngestFailure(path=str(path), reason="no such file or directory")
 
 
+def passed_over(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """What a batch will not read, for telling the user: files of a kind it does not read inside the
+    given folders (``.pdf``, ``.docx``; hidden files and metadata sidecars aside), and given folders
+    that hold no file it reads."""
+    unsupported: list[Path] = []
+    empty: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if str(raw) == "-" or not path.is_dir():
+            continue
+        files = sorted(p for p in path.rglob("*") if p.is_file())
+        readable = [f for f in files if _is_article_file(f)]
+        unsupported += [
+            f for f in files if f not in readable and not f.name.startswith(".") and not _is_sidecar(f)
+        ]
+        if not readable:
+            empty.append(path)
+    return unsupported, empty
+
+
 def count_inputs(paths: Iterable[str | Path]) -> int | None:
     """About how many items :func:`iter_inputs` will yield, for a progress bar; None for stdin.
 
@@ -145,9 +165,12 @@ def _article_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and _is_article_file(p))
 
 
+def _is_sidecar(path: Path) -> bool:
+    return path.name.lower().endswith(META_SUFFIX)
+
+
 def _is_article_file(path: Path) -> bool:
-    name = path.name.lower()
-    if name.endswith(META_SUFFIX) or name.startswith("."):
+    if _is_sidecar(path) or path.name.startswith("."):
         return False
     return path.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES or _is_jsonl(path)
 

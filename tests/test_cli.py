@@ -132,3 +132,65 @@ def test_summary_names_the_largest_projects(tmp_path, runner):
     text = "\n".join(summary_lines(sqlite_utils.Database(db)))
     assert "registry: 2 articles" in text
     assert "双辽市绿电产业示范园区15万千瓦风电项目  7.52 亿元  under_construction" in text
+
+
+# ----------------------------------------------------------------- inputs and outputs users get wrong
+
+
+def test_ingest_of_a_missing_path_or_a_folder_with_nothing_to_read_says_so_and_fails(tmp_path, runner):
+    db = str(tmp_path / "r.db")
+    missing = runner.invoke(main, ["ingest", str(tmp_path / "nope"), "--db", db])
+    assert missing.exit_code == 1
+    assert "no such file or directory" in missing.output and "nothing could be read" in missing.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(main, ["ingest", str(empty), "--db", db])
+    assert result.exit_code == 1 and f"no file to read in {empty}" in result.output
+    (empty / "report.pdf").write_bytes(b"%PDF-1.4")
+    (empty / "notes.docx").write_bytes(b"PK")
+    result = runner.invoke(main, ["ingest", str(empty), "--db", db])
+    assert result.exit_code == 1
+    assert "skipped 2 file(s) projreg does not read" in result.output
+    assert "report.pdf" in result.output and "notes.docx" in result.output
+
+
+def test_unsupported_files_beside_articles_are_named_and_the_articles_read(tmp_path, runner, seed_texts):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / f"{SEED}.txt").write_text(seed_texts[SEED], encoding="utf-8")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    result = runner.invoke(main, ["ingest", str(folder), "--db", str(tmp_path / "r.db"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "scan.pdf" in result.output and "1 new" in result.output
+
+
+def test_export_to_a_missing_folder_is_one_line(tmp_path, runner):
+    db = str(tmp_path / "r.db")
+    assert runner.invoke(main, ["ingest", str(CORPUS), "--db", db, "--workers", "1"]).exit_code == 0
+    result = runner.invoke(main, ["export", "--db", db, "--jsonl", str(tmp_path / "no" / "x.jsonl")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: cannot write {tmp_path / 'no' / 'x.jsonl'}: No such file or directory"
+    ]
+    decided = runner.invoke(main, ["review", "accept", "nonexistent:1-2", "--db", db])
+    assert decided.exit_code == 1 and "nonexistent:1-2" in decided.output, "--db after the action is read"
+
+
+def test_eval_on_a_missing_gold_folder_is_an_error(tmp_path, runner):
+    for args in (["eval", str(tmp_path / "gold")], ["eval", "--cv", "5", str(tmp_path / "gold")]):
+        result = runner.invoke(main, args)
+        assert result.exit_code != 0 and "does not exist" in result.output
+
+
+def test_serve_on_a_port_in_use_exits_4_without_announcing_it(tmp_path, runner):
+    import socket
+
+    db = str(tmp_path / "r.db")
+    assert runner.invoke(main, ["ingest", str(CORPUS), "--db", db, "--workers", "1"]).exit_code == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(main, ["serve", "--db", db, "--port", str(port)])
+    assert result.exit_code == 4
+    assert "is in use" in result.output and "serving" not in result.output

@@ -153,7 +153,9 @@ def test_jieba_query_quotes_user_input():
 
 def test_search_index_follows_content_hash(writable: Path):
     db = sqlite_utils.Database(writable)
-    assert refresh_search_index(db) == 1
+    heard = []
+    assert refresh_search_index(db, lambda done, total: heard.append((done, total))) == 1
+    assert heard == [(1, 1)], "a build reports its progress"
     assert refresh_search_index(db) == 0
     db["articles"].update(SEED, {"text": "新建光伏电站一座。", "content_hash": "h2"})
     assert refresh_search_index(db) == 1

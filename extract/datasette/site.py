@@ -6,14 +6,20 @@ import asyncio
 import copy
 import functools
 import os
+import socket
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
+import sqlite_utils
 import yaml
 from datasette.app import Datasette
 from datasette.plugins import pm
 
 from ..registry import open_registry
 from . import plugin
+from .search import refresh_search_index
+from .views import create_views
 
 HERE = Path(__file__).resolve().parent
 METADATA = HERE / "metadata.yml"
@@ -62,10 +68,35 @@ def build_site(db_path: str | Path, secret: str | None = None, public_sql: bool 
     )
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, public_sql: bool = False) -> None:
-    """Prepare the site (views, search index) and serve it until interrupted."""
+def port_in_use(host: str, port: int) -> bool:
+    """Whether another program listens on ``host:port`` (checked before preparing, so nothing is
+    announced that cannot be served)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def serve(
+    db_path: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    public_sql: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    ready: Callable[[], None] | None = None,
+) -> None:
+    """Prepare the site (views, search index, with ``progress`` of a long index build; connections
+    are refused meanwhile), call ``ready``, and serve it until interrupted."""
     import uvicorn
 
+    with closing(open_registry(db_path).conn) as conn:
+        db = sqlite_utils.Database(conn)
+        create_views(db)
+        refresh_search_index(db, progress)
     site = build_site(db_path, public_sql=public_sql)
     asyncio.run(site.invoke_startup())
+    if ready is not None:
+        ready()
     uvicorn.run(site.app(), host=host, port=port, log_level="warning")
