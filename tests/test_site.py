@@ -544,3 +544,41 @@ def test_a_reading_page_per_article_marks_every_span(registry: Path):
     assert page.text.count('class="projreg-span') >= 2 and page.text.count("<p>") > 5
     assert missing.status_code == 404
     assert f'href="/-/projreg/article/{SEED}"' in overview.text
+
+
+def test_search_page_counts_pages_marks_and_links_every_hit(registry: Path, monkeypatch):
+    from extract.datasette import search_page
+
+    text = (CORPUS / f"{SEED}.txt").read_text(encoding="utf-8")
+    monkeypatch.setattr(search_page, "PAGE_SIZE", 1)
+
+    async def scenario():
+        ds = build_site(registry, secret=SECRET)
+        get = ds.client.get
+        pages = [(await get("/-/projreg/search", params={"q": "风电", "page": n})).text for n in (1, 2)]
+        latin = (await get("/-/projreg/search", params={"q": "kv"})).text
+        either = (await get("/-/projreg/search", params={"q": "风电 OR 升压站"})).text
+        project = (await get("/-/projreg/search", params={"q": "新建单机容量"})).text
+        return pages, latin, either, project
+
+    (first, second), latin, either, project = run(scenario)
+    holding = [s for s in re.split(r"(?<=[。！？；])", text) if "风电" in s]
+    assert f"{len(holding)} sentences hold" in first, "a two-character word is found wherever it stands"
+    assert len(holding) == 2 and "1–1 shown" in first and "page 1 of 2" in first and "next →" in first
+    assert "2–2 shown" in second and "← previous" in second
+    assert "<mark>风电</mark>" in first
+    assert "<mark>kV</mark>" in latin, "Latin letters in any case"
+    alternatives = [s for s in re.split(r"(?<=[。！？；])", text) if "风电" in s or "升压站" in s]
+    assert len(alternatives) > len(holding) and f"{len(alternatives)} sentences hold" in either
+    assert f"/-/projreg/article/{SEED}" in project and "/-/projreg/project/cp_" in project
+    assert PROJECT in project
+
+
+def test_home_page_opens_on_the_analysts_pages_without_a_data_license(registry: Path):
+    async def scenario():
+        return (await build_site(registry, secret=SECRET).client.get("/")).text
+
+    home = run(scenario)
+    for link in ("/registry/project_overview?confident=1", "/-/projreg/search", "/-/projreg/charts"):
+        assert f'href="{link}' in home, link
+    assert "/-/projreg/review" in home and "Data license" not in home and "Apache" not in home

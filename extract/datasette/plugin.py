@@ -25,6 +25,7 @@ from .charts import CHARTS, bar_chart_svg
 from .labels import label_cell
 from .project_page import project_page, project_url
 from .search import jieba_query, refresh_search_index
+from .search_page import search_page
 from .signin import PASSWORD_ENV, Throttle, is_reviewer, safe_next, session_cookie
 from .views import EVIDENCE_TABLES, create_views, field_evidence_sql
 
@@ -105,6 +106,7 @@ def permission_allowed(datasette, actor, action, resource):
 @hookimpl
 def menu_links(datasette, actor):
     links = [
+        {"href": f"{BASE}/search", "label": "Search"},
         {"href": f"{BASE}/charts", "label": "Charts"},
         {"href": f"{BASE}/review", "label": "Review queue"},
     ]
@@ -132,7 +134,12 @@ def register_routes():
         (rf"^{BASE}/record$", record_page),
         (rf"^{BASE}/project/(?P<id>[^/]+)$", canonical_project_page),
         (rf"^{BASE}/article/(?P<id>[^/]+)$", reading_page),
+        (rf"^{BASE}/search$", sentence_search),
     ]
+
+
+async def sentence_search(request, datasette):
+    return await search_page(request, datasette, registry_database(datasette).name, record_url)
 
 
 async def canonical_project_page(request, datasette):
