@@ -558,3 +558,39 @@ def review_split(ctx: click.Context, project_id: str, actor: str, note: str | No
     from .registry.review import split
 
     click.echo(split(_review_db(ctx), project_id, actor, note))
+
+
+@review.command(name="undo")
+@actor_options
+@click.pass_context
+@friendly_errors
+@review_errors
+def review_undo(ctx: click.Context, actor: str, note: str | None) -> None:
+    """Take back your last decision (accept, reject, edit, merge or split); prints its record.
+
+    \b
+    Example:
+        projreg review undo --actor ana
+    """
+    from .registry.review import undo
+
+    click.echo(f"took back the last decision on {undo(_review_db(ctx), actor, note)}")
+
+
+@review.command(name="unreject")
+@click.argument("record_id")
+@actor_options
+@click.pass_context
+@friendly_errors
+@review_errors
+def review_unreject(ctx: click.Context, record_id: str, actor: str, note: str | None) -> None:
+    """Take back the rejection of a project record or a link: the record comes back from its article.
+
+    \b
+    Example:
+        projreg review unreject 000_8737681036cd964a:4142-4150 --note "a project after all"
+    """
+    from .registry.review import unreject
+
+    unreject(_review_db(ctx), record_id, actor, note)
+    click.echo(f"unrejected {record_id}")

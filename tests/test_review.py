@@ -6,13 +6,24 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from test_linking import BUILDING_2025, METHANOL_CORE, SIGNED_2023, copy_registry, seed_copy
 
 from extract.batch import ingest
 from extract.cli import main
 from extract.export import export_records
 from extract.registry import open_registry
-from extract.registry.review import ReviewError, accept, edit, merge, reject, review_queue, split
+from extract.registry.review import (
+    ReviewError,
+    accept,
+    edit,
+    merge,
+    parse_yuan,
+    reject,
+    review_queue,
+    split,
+)
 
 WIND = "双辽市绿电产业示范园区15万千瓦风电项目"
 STRAW = "秸秆资源利用项目"
@@ -158,8 +169,8 @@ def test_bad_requests_raise_one_clear_error(registry):
         edit(db, pid, "colour", "red", "ana")
     with pytest.raises(ReviewError, match="stage must be one of"):
         edit(db, pid, "stage", "finished", "ana")
-    with pytest.raises(ReviewError, match="whole number"):
-        edit(db, pid, "investment_yuan", "7.5亿", "ana")
+    with pytest.raises(ReviewError, match="takes an amount"):
+        edit(db, pid, "investment_yuan", "七亿多", "ana")
     with pytest.raises(ReviewError, match="two canonical"):
         merge(db, pid, pid, "ana")
     assert db["audit"].count == 0
@@ -188,3 +199,51 @@ def test_cli_review_commands(registry):
     assert bad.exit_code == 1 and "Error: no record 'nope'" in bad.output
     actors = [a["actor"] for a in open_registry(registry).query("select actor from audit order by id")]
     assert actors[:2] == ["cy", "dee"] and len(actors) == 4
+
+
+def test_a_rejected_record_comes_back_on_unreject_and_an_edit_is_undone(registry):
+    db = open_registry(registry)
+    straw = project_id(db, STRAW)
+    reject(db, straw, "ana")
+    assert not exported(db, STRAW)
+    runner = CliRunner()
+    result = runner.invoke(main, ["review", "unreject", straw, "--db", str(registry), "--actor", "bo"])
+    assert result.exit_code == 0, result.output
+    db = open_registry(registry)
+    assert [p["name"] for p in exported(db, STRAW)] == [STRAW], "read again from its article"
+    assert project_id(db, STRAW) == straw
+    wind = project_id(db, WIND)
+    before = exported(db, WIND)[0]["investment_yuan"]
+    edit(db, wind, "investment_yuan", "1", "ana")
+    assert exported(db, WIND)[0]["investment_yuan"] == 1
+    result = runner.invoke(main, ["review", "undo", "--db", str(registry), "--actor", "ana"])
+    assert result.exit_code == 0 and wind in result.output
+    db = open_registry(registry)
+    assert exported(db, WIND)[0]["investment_yuan"] == before, "the extracted value is back"
+    actions = [a["action"] for a in db.query("select action from audit order by id")]
+    assert actions == ["reject", "unreject", "edit", "undo"]
+    nothing = runner.invoke(main, ["review", "undo", "--db", str(registry), "--actor", "nobody"])
+    assert nothing.exit_code == 1 and "no decision to take back" in nothing.output
+    again = runner.invoke(main, ["review", "unreject", straw, "--db", str(registry)])
+    assert again.exit_code == 1 and "is not rejected" in again.output
+
+
+@given(st.integers(min_value=0, max_value=10**14))
+def test_an_amount_in_yuan_reads_back_whole(yuan):
+    assert parse_yuan("investment_yuan", str(yuan)) == yuan
+    assert parse_yuan("investment_yuan", f"{yuan:,}") == yuan
+
+
+@given(st.integers(min_value=1, max_value=10**6), st.sampled_from([("亿", 10**8), ("万", 10**4)]))
+def test_an_amount_as_people_type_it_reads_as_yuan(hundredths, unit):
+    word, scale = unit
+    typed = f"{hundredths / 100:g}{word}"
+    assert parse_yuan("investment_yuan", typed) == hundredths * scale // 100
+    assert parse_yuan("investment_yuan", typed + "元") == hundredths * scale // 100
+
+
+def test_an_edit_typed_in_yi_is_stored_in_yuan(registry):
+    db = open_registry(registry)
+    pid = project_id(db, WIND)
+    edit(db, pid, "investment_yuan", "2.45亿", "ana")
+    assert exported(db, WIND)[0]["investment_yuan"] == 245_000_000

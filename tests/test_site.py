@@ -582,3 +582,67 @@ def test_home_page_opens_on_the_analysts_pages_without_a_data_license(registry: 
     for link in ("/registry/project_overview?confident=1", "/-/projreg/search", "/-/projreg/charts"):
         assert f'href="{link}' in home, link
     assert "/-/projreg/review" in home and "Data license" not in home and "Apache" not in home
+
+
+def test_review_one_item_at_a_time_reject_to_the_queue_undo_and_unreject(tmp_path: Path, monkeypatch):
+    from extract.registry.review import review_queue
+
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    path = tmp_path / "registry.db"
+    ingest([CORPUS], path, workers=1)
+    total = len(review_queue(open_registry(path), limit=10_000))
+    queued = lambda: len(review_queue(open_registry(path), limit=10_000))  # noqa: E731
+
+    async def scenario():
+        ds = build_site(path, secret=SECRET)
+        wrong = await ds.client.post("/-/projreg/login", data={"password": "wrong", "name": "bo"})
+        login = await ds.client.post("/-/projreg/login", data={"password": PASSWORD, "name": "ana"})
+        actor = f"ds_actor={_cookie(login, 'ds_actor')}"
+        first = await ds.client.get("/-/projreg/review/item", headers={"cookie": actor})
+        token = re.search(r'name="csrftoken" value="([^"]+)"', first.text).group(1)
+        headers = {"cookie": f"{actor}; ds_csrftoken={_cookie(first, 'ds_csrftoken')}"}
+        item = re.search(r'name="id" value="([^"]+)"', first.text).group(1)
+
+        async def post(url, **form):
+            return await ds.client.post(url, data={"csrftoken": token, **form}, headers=headers)
+
+        steps = {"wrong": wrong, "first": first, "item": item}
+        accepted = await post("/-/projreg/review/item?at=0", action="accept", id=item)
+        steps["after_accept"] = await ds.client.get(accepted.headers["location"], headers=headers)
+        steps["queued_after_accept"] = queued()
+        skipped = await post("/-/projreg/review/item?at=0", action="skip", id="x")
+        steps["skip_location"] = skipped.headers["location"]
+        undone = await post("/-/projreg/review/item?at=0", action="undo", id="")
+        steps["after_undo"] = await ds.client.get(undone.headers["location"], headers=headers)
+        steps["queued_after_undo"] = queued()
+        project = next(i["id"] for i in review_queue(open_registry(path), 10_000) if i["kind"] == "project")
+        rejected = await post(record_url(project), action="reject")
+        steps["reject_location"] = rejected.headers["location"]
+        steps["queue_after_reject"] = await ds.client.get(rejected.headers["location"], headers=headers)
+        steps["rejected_page"] = await ds.client.get(record_url(project), headers=headers)
+        steps["unrejected"] = await post(record_url(project), action="unreject")
+        steps["record_page"] = await ds.client.get(record_url(project), headers=headers)
+        steps["project"] = project
+        return steps
+
+    steps = run(scenario)
+    assert 'value="bo"' in steps["wrong"].text, "a failed sign-in keeps the reviewer's name"
+    assert f"1 of {total:,}" in steps["first"].text and "Accept [a]" in steps["first"].text
+    assert "keydown" in steps["first"].text
+    assert steps["queued_after_accept"] == total - 1
+    assert (
+        f"1 of {total - 1:,}" in steps["after_accept"].text
+        and f"accepted {steps['item']}" in steps["after_accept"].text
+    )
+    assert "at=1" in steps["skip_location"]
+    assert steps["queued_after_undo"] == total and "took back the last decision" in steps["after_undo"].text
+    assert steps["reject_location"].startswith("/-/projreg/review?done=rejected")
+    assert 'id="projreg-undo"' in steps["queue_after_reject"].text
+    assert steps["rejected_page"].status_code == 200 and "was rejected by" in steps["rejected_page"].text
+    assert steps["unrejected"].status_code == 302
+    assert 'id="projreg-edit-stage"' in steps["record_page"].text, "the stage is picked from a list"
+    assert "在建 under_construction" in steps["record_page"].text
+    db = open_registry(path)
+    assert db.execute("select count(*) from projects where id = ?", [steps["project"]]).fetchone()[0] == 1
+    actions = [a["action"] for a in db.query("select action from audit order by id")]
+    assert actions == ["accept", "undo", "reject", "unreject"]

@@ -20,9 +20,10 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from ..registry.schema import EDITABLE_PROJECT_FIELDS
+from . import review_pages
 from .article_page import article_page
 from .charts import CHARTS, bar_chart_svg
-from .labels import label_cell
+from .labels import STAGES, label_cell
 from .project_page import project_page, project_url
 from .search import jieba_query, refresh_search_index
 from .search_page import search_page
@@ -31,10 +32,8 @@ from .views import EVIDENCE_TABLES, create_views, field_evidence_sql
 
 PLUGIN = "projreg"
 REVIEW_PERMISSION = "projreg-review"
-DONE = {"accept": "accepted", "reject": "rejected", "edit": "edited"}
+DONE = {"accept": "accepted", "reject": "rejected", "edit": "edited", "unreject": "unrejected"}
 BASE = "/-/projreg"
-QUEUE_LIMIT = 50
-QUEUE_HIDDEN = {"sentence", "article_id"}  # the queue shows the marked sentence instead
 
 
 def registry_database(datasette):
@@ -131,6 +130,8 @@ def register_routes():
         (rf"^{BASE}/login$", login),
         (rf"^{BASE}/charts$", charts),
         (rf"^{BASE}/review$", review_queue_page),
+        (rf"^{BASE}/review/item$", review_item_page),
+        (rf"^{BASE}/review/undo$", review_undo),
         (rf"^{BASE}/record$", record_page),
         (rf"^{BASE}/project/(?P<id>[^/]+)$", canonical_project_page),
         (rf"^{BASE}/article/(?P<id>[^/]+)$", reading_page),
@@ -176,7 +177,11 @@ async def login(request, datasette):
         else:
             THROTTLE.failed(client)
             error = "Wrong password."
-    context = {"error": error, "next": form.get("next") or request.args.get("next") or ""}
+    context = {
+        "error": error,
+        "next": form.get("next") or request.args.get("next") or "",
+        "name": form.get("name") or "reviewer",  # a failed sign-in keeps what the reviewer typed
+    }
     html = await datasette.render_template("projreg_login.html", context, request=request)
     return Response.html(html, status=403 if error else 200)
 
@@ -203,13 +208,18 @@ def _review():
 
 
 async def review_queue_page(request, datasette):
-    db = registry_database(datasette)
-    limit = int(request.args["limit"]) if request.args.get("limit", "").isdigit() else QUEUE_LIMIT
-    items = await db.execute_fn(lambda conn: _review().review_queue(sqlite_utils.Database(conn), limit))
-    columns = [c for c in dict.fromkeys(key for item in items for key in item) if c not in QUEUE_HIDDEN]
-    context = {"items": items, "columns": columns, "record_url": record_url}
-    html = await datasette.render_template("projreg_review.html", context, request=request)
-    return Response.html(html)
+    return await review_pages.queue_page(request, datasette, registry_database(datasette).name, record_url)
+
+
+async def review_item_page(request, datasette):
+    allowed = await datasette.permission_allowed(request.actor, REVIEW_PERMISSION, default=False)
+    name = registry_database(datasette).name
+    return await review_pages.item_page(request, datasette, name, record_url, allowed)
+
+
+async def review_undo(request, datasette):
+    allowed = await datasette.permission_allowed(request.actor, REVIEW_PERMISSION, default=False)
+    return await review_pages.undo_page(request, datasette, registry_database(datasette).name, allowed)
 
 
 def _evidence_id(db: sqlite_utils.Database, record_id: str) -> str:
@@ -237,6 +247,19 @@ def _load_record(conn, record_id: str) -> dict | None:
     return {"evidence": found, "row": row, "audit": audit, "field_evidence": fields}
 
 
+def _rejection(conn, record_id: str) -> dict | None:
+    """The last rejection of a record that left the registry (who, when, why, its name), or None."""
+    db = sqlite_utils.Database(conn)
+    return next(
+        db.query(
+            "select actor, at, note, old_value from audit where record = ? and action = 'reject'"
+            " order by id desc limit 1",
+            [record_id],
+        ),
+        None,
+    )
+
+
 #: Columns of a record row the record page leaves out of its fields (shown above, or per field below).
 NOT_SHOWN = ("id", "article_id", "start", "end", "sentence", "evidence")
 
@@ -252,11 +275,19 @@ async def record_page(request, datasette):
             return Response.html("Reviewing needs a signed-in reviewer.", status=403)
         form = await request.post_vars()
         message, status = await _apply_action(db, record_id, form, request.actor)
+        if status == 200 and form.get("action") == "reject":  # the record is gone: back to the queue
+            done = {"done": f"{message} {record_id}", "undo": "1"}
+            return Response.redirect(f"{BASE}/review?" + urlencode(done))
         if status == 200:
             return Response.redirect(record_url(record_id) + "&" + urlencode({"done": message}))
     record = await db.execute_fn(lambda conn: _load_record(conn, record_id))
     if record is None:
-        return Response.html(f"No record {escape(record_id)}", status=404)
+        rejected = await db.execute_fn(lambda conn: _rejection(conn, record_id))
+        if rejected is None:
+            return Response.html(f"No record {escape(record_id)}", status=404)
+        context = {"record_id": record_id, "rejection": rejected, "allowed": allowed, "message": message}
+        html = await datasette.render_template("projreg_rejected.html", context, request=request)
+        return Response.html(html, status=status)
     evidence = record["evidence"]
     context = {
         "record_id": record_id,
@@ -270,7 +301,8 @@ async def record_page(request, datasette):
             (f["field"], f["text"], mark_span(f["sentence"] or "", f["span_at"], len(f["text"] or "")))
             for f in record["field_evidence"]
         ],
-        "editable": list(EDITABLE_PROJECT_FIELDS),
+        "editable": [f for f in EDITABLE_PROJECT_FIELDS if f != "stage"],
+        "stages": STAGES,
         "article_url": datasette.urls.row(db.name, "articles", tilde_encode(evidence["article_id"])),
         "login_url": f"{BASE}/login?" + urlencode({"next": record_url(record_id)}),
     }

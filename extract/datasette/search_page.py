@@ -98,7 +98,8 @@ def mark_all(sentence: str, parts: list[str]) -> Markup:
         needles += [w for w in words if w]
     if not needles:
         return Markup(escape(sentence))
-    pattern = regex.compile("|".join(regex.escape(n) for n in sorted(needles, key=len, reverse=True)), regex.I)
+    longest_first = sorted(needles, key=len, reverse=True)
+    pattern = regex.compile("|".join(regex.escape(n) for n in longest_first), regex.I)
     out, pos = [], 0
     for m in pattern.finditer(sentence):
         out += [str(escape(sentence[pos : m.start()])), f"<mark>{escape(m.group())}</mark>"]

@@ -14,6 +14,7 @@ name's link, ``cp_…``/``cc_…`` for canonical projects and companies.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import typing
@@ -161,7 +162,7 @@ def edit(
         raise ReviewError(
             f"cannot edit field {field!r}: editable fields are {', '.join(EDITABLE_PROJECT_FIELDS)}"
         )
-    _check_value(field, value)
+    value = _checked_value(field, value)
     old = None if row[field] is None else str(row[field])
     _decide(
         db, "project", row["review_key"], "edit", actor, note, record_id, field=field, value=value, old=old
@@ -199,6 +200,70 @@ def split(db: sqlite_utils.Database, project_id: str, actor: str, note: str | No
     return _canonical_of_key(db, row["review_key"])
 
 
+def undo(db: sqlite_utils.Database, actor: str, note: str | None = None) -> str:
+    """Take back ``actor``'s last decision (whatever it was); return the record it was about."""
+    found = db.execute(
+        "select id, at from decisions where actor = ? order by id desc limit 1", [actor]
+    ).fetchone()
+    if found is None:
+        raise ReviewError(f"{actor} has no decision to take back")
+    return _take_back(db, found[0], found[1], actor, note, "undo")
+
+
+def unreject(db: sqlite_utils.Database, record_id: str, actor: str, note: str | None = None) -> None:
+    """Take back the rejection of a project record or a link, by whoever made it: the record is read
+    from its article again (a rejected record left the registry), and linked again."""
+    found = db.execute(
+        """select d.id, d.at from audit a join decisions d
+        on d.at = a.at and d.actor = a.actor and d.action = 'reject'
+        where a.record = ? and a.action = 'reject' order by d.id desc limit 1""",
+        [record_id],
+    ).fetchone()
+    if found is None:
+        raise ReviewError(f"{record_id!r} is not rejected. Hint: the audit table lists rejections.")
+    _take_back(db, found[0], found[1], actor, note, "unreject")
+
+
+def _take_back(
+    db: sqlite_utils.Database, decision_id: int, at: str, actor: str, note: str | None, action: str
+) -> str:
+    """Delete one decision, audit it, restore what it changed in the registry, and relink."""
+    kind, key, taken = db.execute(
+        "select kind, key, action from decisions where id = ?", [decision_id]
+    ).fetchone()
+    made = db.execute(
+        "select record from audit where at = ? and action = ? order by id desc limit 1", [at, taken]
+    ).fetchone()
+    record = made[0] if made else key
+    with db.atomic():
+        db.execute("delete from decisions where id = ?", [decision_id])
+        audit = {"action": action, "record": record, "field": None, "old_value": taken, "new_value": None}
+        db["audit"].insert({"at": now(), "actor": actor, **audit, "note": note})
+        if kind == "project" and taken in ("reject", "edit"):  # the rows it deleted or changed
+            _extract_again(db, key.split("|", 1)[0])
+        link_registry(db)
+    return record
+
+
+@functools.cache
+def _extractor():
+    """The pipeline, built once per process on the first decision taken back (about 2 s)."""
+    from ..pipeline import Extractor
+
+    return Extractor()
+
+
+def _extract_again(db: sqlite_utils.Database, article_id: str) -> None:
+    """Rewrite one article's rows from its stored text, as an ingest would."""
+    from ..models import Article
+    from ..pipeline import pipeline_version
+    from .store import write_extractions
+
+    row = db["articles"].get(article_id)
+    article = Article(**{name: row.get(name) for name in Article.model_fields})
+    write_extractions(db, [_extractor()(article)], row["run_id"], pipeline_version())
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -230,15 +295,32 @@ def _one(db: sqlite_utils.Database, sql: str, param: str, record_id: str) -> dic
     return rows[0]
 
 
-def _check_value(field: str, value: str) -> None:
+def _checked_value(field: str, value: str) -> str:
+    """The value as stored: an amount typed as people write it (``245亿元``, ``2.45亿``, ``5000万``)
+    becomes whole yuan; a stage must be one of the codes."""
+    value = value.strip()
     if EDITABLE_PROJECT_FIELDS[field] is int:
-        try:
-            int(value)
-        except ValueError:
-            raise ReviewError(f"{field} takes a whole number of yuan, not {value!r}") from None
+        return str(parse_yuan(field, value))
     stages = typing.get_args(Stage)
     if field == "stage" and value not in stages:
         raise ReviewError(f"stage must be one of {', '.join(stages)}, not {value!r}")
+    return value
+
+
+def parse_yuan(field: str, value: str) -> int:
+    """Whole yuan from ``5090000000``, ``50.9亿元``, ``2.45亿`` or ``5000万`` (read by the money rules);
+    an approximate or ranged amount (``七亿多``, ``1-2亿``) is refused: a reviewer's value is exact."""
+    plain = value.replace(",", "")
+    if plain.isdigit():
+        return int(plain)
+    from ..money import find_money
+
+    written = value if value.endswith("元") else value + "元"
+    found = find_money(written)
+    exact = len(found) == 1 and found[0].text == written and found[0].yuan_max is None
+    if exact and found[0].yuan is not None and found[0].qualifier is None:  # not 七亿多, 1-2亿
+        return found[0].yuan
+    raise ReviewError(f"{field} takes an amount (5090000000, 50.9亿元, 5000万), not {value!r}")
 
 
 def _project_anchor(db: sqlite_utils.Database, row: dict) -> str:
