@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -486,12 +487,12 @@ def test_values_are_written_for_people_in_html_and_kept_in_json(registry: Path):
 
 
 def test_companies_are_links_and_date_ranges_dates():
-    cell = str(label_cell('["吉林世宝", "一汽解放"]', "companies", "registry"))
-    assert cell.count('<a href="/registry/company_projects?company=') == 2 and "一汽解放</a>" in cell
-    assert label_cell('{"start_date": "2025-03-01", "end_date": "2025-03-31"}', "started_on", "r") == (
+    cell = str(label_cell('["吉林世宝", "一汽解放"]', "companies"))
+    assert cell.count('<a href="/-/projreg/company?name=') == 2 and "一汽解放</a>" in cell
+    assert label_cell('{"start_date": "2025-03-01", "end_date": "2025-03-31"}', "started_on") == (
         "2025-03-01 – 2025-03-31"
     )
-    assert label_cell("total_investment", "role", "r") == Markup(
+    assert label_cell("total_investment", "role") == Markup(
         '总投资 <small class="projreg-code">total_investment</small>'
     )
 
@@ -646,3 +647,37 @@ def test_review_one_item_at_a_time_reject_to_the_queue_undo_and_unreject(tmp_pat
     assert db.execute("select count(*) from projects where id = ?", [steps["project"]]).fetchone()[0] == 1
     actions = [a["action"] for a in db.query("select action from audit order by id")]
     assert actions == ["accept", "undo", "reject", "unreject"]
+
+
+def test_a_company_link_opens_all_its_projects_under_every_name(writable: Path):
+    db = sqlite_utils.Database(writable)
+    text = db["articles"].get(SEED)["text"]
+    full, short = "吉林世宝机械制造有限公司", "吉林世宝"
+    db["articles"].insert({"id": "a2", "title": "二", "date": "2024-05-01", "text": full + "新建项目"})
+    for article, name, at in ((SEED, short, text.index(short)), ("a2", full, 0)):
+        db["organisations"].insert(
+            {"id": f"{article}:{at}", "article_id": article, "start": at, "end": at + len(name)}
+            | {"text": name, "name": name, "kind": "company"}
+        )
+    db["projects"].insert(
+        {"id": "a2:0-4", "article_id": "a2", "start": 0, "end": 4, "text": "新建项目", "name": "世宝新建项目"}
+        | {"companies": json.dumps([full], ensure_ascii=False)}
+    )
+    db["projects"].update(
+        f"{SEED}:{text.index(PROJECT)}-{text.index(PROJECT) + len(PROJECT)}",
+        {"companies": json.dumps([short], ensure_ascii=False)},
+    )
+    link_registry(db)
+    db.close()
+
+    async def scenario():
+        ds = build_site(writable, secret=SECRET)
+        found = await ds.client.get("/-/projreg/company", params={"name": short})
+        rows = await ds.client.get(
+            found.headers["location"].replace("company_projects?", "company_projects.json?") + "&_shape=array"
+        )
+        return found, rows.json()
+
+    found, rows = run(scenario)
+    assert "canonical_company=cc_" in found.headers["location"]
+    assert sorted(r["project"] for r in rows) == sorted([PROJECT, "世宝新建项目"])

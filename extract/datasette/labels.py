@@ -59,8 +59,9 @@ def date_range(value: str) -> str | None:
     return start if start == end else f"{start} – {end}"
 
 
-def company_links(value: str, database: str) -> Markup | None:
-    """A JSON list of company names as links to their projects."""
+def company_links(value: str) -> Markup | None:
+    """A JSON list of company names as links to all their projects, under every name the company goes
+    by (``/-/projreg/company`` finds its canonical record)."""
     try:
         names = json.loads(value)
     except (TypeError, ValueError):
@@ -68,13 +69,12 @@ def company_links(value: str, database: str) -> Markup | None:
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         return None
     links = [
-        f'<a href="/{escape(database)}/company_projects?{escape(urlencode({"company": n}))}">{escape(n)}</a>'
-        for n in names
+        f'<a href="/-/projreg/company?{escape(urlencode({"name": n}))}">{escape(n)}</a>' for n in names
     ]
     return Markup("、".join(links))
 
 
-def label_cell(value: object, column: str, database: str) -> Markup | str | None:
+def label_cell(value: object, column: str) -> Markup | str | None:
     """The HTML of a cell where the site writes it for people, or None to leave it to Datasette."""
     if column == "stage" and value in STAGES:
         return coded(STAGES[value], value)
@@ -85,5 +85,5 @@ def label_cell(value: object, column: str, database: str) -> Markup | str | None
     if column in DATE_COLUMNS and isinstance(value, str):
         return date_range(value)
     if column == "companies" and isinstance(value, str):
-        return company_links(value, database)
+        return company_links(value)
     return None

@@ -84,7 +84,7 @@ def render_cell(row, value, column, table, database):
         return Markup(f'<a href="{project_url(value)}">{escape(value)}</a>')
     if column == "article_id" and isinstance(value, str) and value:
         return Markup(f'<a href="{BASE}/article/{escape(value)}">{escape(value)}</a>')
-    return label_cell(value, column, database)
+    return label_cell(value, column)
 
 
 #: Tables that name reviewers and hold their notes: for reviewers only while sign-in is on.
@@ -136,7 +136,18 @@ def register_routes():
         (rf"^{BASE}/project/(?P<id>[^/]+)$", canonical_project_page),
         (rf"^{BASE}/article/(?P<id>[^/]+)$", reading_page),
         (rf"^{BASE}/search$", sentence_search),
+        (rf"^{BASE}/company$", company_projects),
     ]
+
+
+async def company_projects(request, datasette):
+    """All projects of the company named ``?name=``, under every name it goes by (its canonical
+    record: 一汽 and 中国第一汽车集团有限公司 together), newest first."""
+    db = registry_database(datasette)
+    name = request.args.get("name") or ""
+    found = (await db.execute("select canonical_id from company_links where name = ?", [name])).first()
+    chosen = {"canonical_company": found[0]} if found else {"company": name}
+    return Response.redirect(f"/{db.name}/company_projects?" + urlencode({**chosen, "_sort_desc": "date"}))
 
 
 async def sentence_search(request, datasette):

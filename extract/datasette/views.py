@@ -48,9 +48,10 @@ left join canonical_projects c on c.id = l.canonical_id
 """
 
 _COMPANY_PROJECTS = """
-select c.value as company, p.name as project, p.stage, p.investment_yuan, p.place,
-  p.article_id, a.date, p.id as project_id
+select c.value as company, cl.canonical_id as canonical_company, p.name as project, p.stage,
+  p.investment_yuan, p.place, p.article_id, a.date, p.id as project_id
 from projects p join json_each(p.companies) c join articles a on a.id = p.article_id
+left join company_links cl on cl.name = c.value
 where p.companies is not null and json_valid(p.companies)
 """
 
