@@ -68,9 +68,7 @@ def company_links(value: str) -> Markup | None:
         return None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         return None
-    links = [
-        f'<a href="/-/projreg/company?{escape(urlencode({"name": n}))}">{escape(n)}</a>' for n in names
-    ]
+    links = [f'<a href="/-/projreg/company?{escape(urlencode({"name": n}))}">{escape(n)}</a>' for n in names]
     return Markup("、".join(links))
 
 

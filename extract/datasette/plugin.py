@@ -203,7 +203,10 @@ async def charts(request, datasette):
     confident_only = request.args.get("all") != "1"
     drawn = []
     for chart in CHARTS:
-        rows = [tuple(r) for r in (await db.execute(chart.query(confident_only))).rows]
+        rows = [
+            (f"{STAGES[key]} {key}" if chart.column == "stage" and key in STAGES else label, value, key)
+            for label, value, key in (await db.execute(chart.query(confident_only))).rows
+        ]
         links = [chart.records(db.name, key, confident_only) for _, _, key in rows]
         drawn.append({"chart": chart, "svg": bar_chart_svg(chart, rows, links)})
     context = {"charts": drawn, "confident_only": confident_only}
