@@ -213,7 +213,7 @@ def test_a_killed_run_run_again_ends_as_an_uninterrupted_run(tmp_path):
     assert 10 <= done < 60
     assert runs(killed)[0][0] == "running"
     again = CliRunner().invoke(main, args[3:])
-    assert f"{60 - done} new, 0 changed, {done} unchanged" in again.output
+    assert f"{60 - done} new, 0 changed, {done} unchanged" in again.output, again.output
     assert "1 earlier run(s) had been killed" in again.output
     assert [r[0] for r in runs(killed)] == ["interrupted", "finished"]
     ingest([source], tmp_path / "whole.db", workers=1)

@@ -247,3 +247,15 @@ def test_an_edit_typed_in_yi_is_stored_in_yuan(registry):
     pid = project_id(db, WIND)
     edit(db, pid, "investment_yuan", "2.45亿", "ana")
     assert exported(db, WIND)[0]["investment_yuan"] == 245_000_000
+
+
+def test_companies_and_dates_are_edited_as_typed_and_exported(registry):
+    db = open_registry(registry)
+    pid = project_id(db, WIND)
+    edit(db, pid, "companies", "吉林世宝、一汽解放, 吉林世宝", "ana")
+    edit(db, pid, "started_on", "2025-02", "ana")
+    [project] = exported(db, WIND)
+    assert project["companies"] == ["吉林世宝", "一汽解放"]
+    assert project["started_on"] == {"text": "2025-02", "start": "2025-02-01", "end": "2025-02-28"}
+    with pytest.raises(ReviewError, match="takes a date"):
+        edit(db, pid, "signed_on", "二月", "ana")

@@ -349,6 +349,7 @@ def test_a_project_record_shows_where_each_field_was_read(tmp_path: Path):
         assert f"<th>{field}</th><td>{text}</td>" in section
         assert f"<mark>{text}</mark>" in section
     assert "&#34;sentence&#34;" not in page.text  # the evidence JSON is not shown raw (escaped)
+    assert 'All its reports: <a href="/-/projreg/project/cp_' in page.text
 
 
 @pytest.mark.parametrize(

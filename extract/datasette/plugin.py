@@ -257,8 +257,11 @@ def _load_record(conn, record_id: str) -> dict | None:
         return None
     row = next(db.query(f"select * from [{found['kind']}] where id = ?", [found["id"]]))
     audit = list(db.query("select * from audit where record = ? order by id desc", [record_id]))
+    link = "select canonical_id from project_links where project_id = ?"
+    linked = db.execute(link, [found["id"]]).fetchone()
     fields = list(db.query(field_evidence_sql(), {"id": found["id"]})) if found["kind"] == "projects" else []
-    return {"evidence": found, "row": row, "audit": audit, "field_evidence": fields}
+    canonical = linked[0] if linked else None
+    return {"evidence": found, "row": row, "audit": audit, "field_evidence": fields, "canonical": canonical}
 
 
 def _rejection(conn, record_id: str) -> dict | None:
@@ -306,6 +309,7 @@ async def record_page(request, datasette):
     context = {
         "record_id": record_id,
         "record": record,
+        "canonical": record["canonical"],
         "sentence": mark_span(evidence["sentence"] or "", evidence["span_at"], len(evidence["text"] or "")),
         "allowed": allowed,
         "message": message,

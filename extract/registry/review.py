@@ -14,11 +14,14 @@ name's link, ``cp_…``/``cc_…`` for canonical projects and companies.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import functools
 import json
 import math
 import typing
 
+import regex
 import sqlite_utils
 
 from ..models import Stage
@@ -304,7 +307,53 @@ def _checked_value(field: str, value: str) -> str:
     stages = typing.get_args(Stage)
     if field == "stage" and value not in stages:
         raise ReviewError(f"stage must be one of {', '.join(stages)}, not {value!r}")
+    if field == "companies":
+        names = [n.strip() for n in COMPANY_SEPARATORS.split(value) if n.strip()]
+        return json.dumps(list(dict.fromkeys(names)), ensure_ascii=False)
+    if field in DATE_FIELDS:
+        return json.dumps(parse_date_range(field, value))
     return value
+
+
+#: What separates the companies a reviewer types (``A、B``, ``A, B``, ``A；B``).
+COMPANY_SEPARATORS = regex.compile(r"[、,，;；]")
+DATE_FIELDS = ("signed_on", "started_on", "expected_operation")
+
+
+def parse_date_range(field: str, value: str) -> dict:
+    """A date range from ``2025``, ``2025-03``, ``2025-03-01`` or ``2025-03-01/2025-04-30``, stored as
+    the extractor stores one (its text, first and last day; no span: the reviewer is its evidence)."""
+    parts = value.split("/")
+    try:
+        if len(parts) == 2:
+            start, end = _day_range(parts[0])[0], _day_range(parts[1])[1]
+        elif len(parts) == 1:
+            start, end = _day_range(parts[0])
+        else:
+            raise ValueError
+        if end < start:
+            raise ValueError
+    except ValueError:
+        raise ReviewError(
+            f"{field} takes a date (2025, 2025-03, 2025-03-01) or a range (2025-03-01/2025-04-30), "
+            f"not {value!r}"
+        ) from None
+    span = {"start": None, "end": None, "sentence": None}
+    return {**span, "text": value, "start_date": start.isoformat(), "end_date": end.isoformat()}
+
+
+def _day_range(text: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a year, a month or a day written in ISO form."""
+    pieces = [int(p) for p in text.strip().split("-")]
+    if len(pieces) == 1:
+        return dt.date(pieces[0], 1, 1), dt.date(pieces[0], 12, 31)
+    if len(pieces) == 2:
+        first = dt.date(pieces[0], pieces[1], 1)
+        return first, dt.date(pieces[0], pieces[1], calendar.monthrange(pieces[0], pieces[1])[1])
+    if len(pieces) == 3:
+        day = dt.date(*pieces)
+        return day, day
+    raise ValueError(text)
 
 
 def parse_yuan(field: str, value: str) -> int:

@@ -174,6 +174,10 @@ EDITABLE_PROJECT_FIELDS: dict[str, type] = {
     "contact": str,
     "output_value_yuan": int,
     "tax_yuan": int,
+    "companies": str,  # a JSON list, from "A、B" as typed
+    "signed_on": str,  # a JSON date range, from "2025-03" or "2025-03-01/2025-04-30" as typed
+    "started_on": str,
+    "expected_operation": str,
 }
 
 
