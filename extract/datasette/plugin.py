@@ -243,8 +243,9 @@ def _evidence_id(db: sqlite_utils.Database, record_id: str) -> str:
         return record_id[len(review.LINK) :]
     if record_id.startswith(review.COMPANY):
         name = record_id[len(review.COMPANY) :]
-        sql = "select id from organisations where name = ? order by id limit 1"
-        found = db.execute(sql, [name]).fetchone()
+        # a name may be known only as what a short mention refers to (中车百色新能源 ← 中车百色)
+        sql = "select id from organisations where name = ? or refers_to = ? order by name != ?, id limit 1"
+        found = db.execute(sql, [name, name, name]).fetchone()
         return found[0] if found else record_id
     return record_id
 
@@ -298,6 +299,9 @@ async def record_page(request, datasette):
         if status == 200:
             return Response.redirect(record_url(record_id) + "&" + urlencode({"done": message}))
     record = await db.execute_fn(lambda conn: _load_record(conn, record_id))
+    company = _review().COMPANY
+    if record is None and record_id.startswith(company):  # a name no mention spells so: its projects
+        return Response.redirect(f"{BASE}/company?" + urlencode({"name": record_id[len(company) :]}))
     if record is None:
         rejected = await db.execute_fn(lambda conn: _rejection(conn, record_id))
         if rejected is None:
