@@ -182,12 +182,16 @@ def _places(art: _Article, start: int, end: int) -> list[Mention]:
     for tok in art.tokens_in(start, end):
         w = tok.word
         placeish = (
-            len(w) >= 2 and (tags.get(w) in PLACE_TAGS or g.place_re.fullmatch(w)) and not _is_generic(w)
+            len(w) >= 2
+            and (tags.get(w) in PLACE_TAGS or g.place_re.fullmatch(w))
+            and w not in g.not_places
+            and w not in g.zones
+            and not _is_generic(w)
         )
         if w in g.zones and out and out[-1].end == tok.start:
             prev = out.pop()
             out.append(Mention(start=prev.start, end=tok.end, text=art.text[prev.start : tok.end]))
-        elif placeish or w in g.zones:
+        elif placeish:
             out.append(Mention(start=tok.start, end=tok.end, text=w))
     return out
 

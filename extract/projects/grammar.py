@@ -69,6 +69,7 @@ class ProjectRules(BaseModel):
     compound_surnames: list[str]
     place_suffixes: list[str]
     zones: list[str]
+    not_places: list[str]
     indicator_count: str
     indicator_region: str
     indicator_period: str
@@ -212,6 +213,10 @@ class _Grammar:
     @cached_property
     def zones(self) -> frozenset[str]:
         return frozenset(self.rules.zones)
+
+    @cached_property
+    def not_places(self) -> frozenset[str]:
+        return frozenset(self.rules.not_places)
 
     @cached_property
     def count_re(self) -> regex.Pattern:
