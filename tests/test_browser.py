@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,11 +63,9 @@ def wait_for_port(port: int, server: subprocess.Popen) -> None:
     raise TimeoutError(f"projreg serve did not listen on {port} within {START_TIMEOUT} s")
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """``projreg serve`` on a free localhost port over a seed registry: (base URL, database path)."""
-    db = tmp_path / "registry.db"
-    build_seed_registry(db)
+@contextmanager
+def serving(db: Path) -> Iterator[tuple[str, Path]]:
+    """``projreg serve`` of ``db`` on a free localhost port, with review sign-in: (base URL, db)."""
     port = free_port()
     env = {**os.environ, "PROJREG_REVIEW_PASSWORD": PASSWORD, "DATASETTE_SECRET": "browser-test"}
     command = [str(PROJREG), "serve", "--db", str(db), "--port", str(port)]
@@ -77,6 +76,15 @@ def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The site over a seed registry: (base URL, database path)."""
+    db = tmp_path / "registry.db"
+    build_seed_registry(db)
+    with serving(db) as served:
+        yield served
 
 
 @pytest.fixture
@@ -149,20 +157,8 @@ def analyst_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     batch.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in generated_articles()), "utf-8")
     db = tmp_path / "registry.db"
     ingest([ROOT / "corpus", batch], db, workers=1)
-    port = free_port()
-    env = {**os.environ, "PROJREG_REVIEW_PASSWORD": PASSWORD, "DATASETTE_SECRET": "browser-test"}
-    server = subprocess.Popen(
-        [str(PROJREG), "serve", "--db", str(db), "--port", str(port)],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        wait_for_port(port, server)
-        yield f"http://127.0.0.1:{port}", db
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serving(db) as served:
+        yield served
 
 
 def test_an_analyst_answers_the_usual_questions_in_a_few_clicks(analyst_site, page):
