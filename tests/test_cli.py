@@ -194,3 +194,15 @@ def test_serve_on_a_port_in_use_exits_4_without_announcing_it(tmp_path, runner):
         result = runner.invoke(main, ["serve", "--db", db, "--port", str(port)])
     assert result.exit_code == 4
     assert "is in use" in result.output and "serving" not in result.output
+
+
+def test_one_article_as_html_and_as_jsonl_passes_strict(tmp_path, runner):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = "计划总投资3亿元的某某新材料项目今年开工。"
+    (folder / "a1.html").write_text(f"<html><body><p>{text}</p></body></html>", encoding="utf-8")
+    line = json.dumps({"id": "a1", "text": text}, ensure_ascii=False)
+    (folder / "a1.jsonl").write_text(line + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["ingest", str(folder), "--db", str(tmp_path / "r.db"), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "1 new, 0 changed, 1 unchanged, 0 failed" in result.output
