@@ -74,8 +74,8 @@ class TreeMemory:
             self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
 
     @staticmethod
-    def sample() -> tuple[int, int]:
-        """Bytes resident (RSS, PSS) in this process and all its descendants now."""
+    def tree() -> set[int]:
+        """This process and all its descendants now."""
         parents: dict[int, int] = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -83,10 +83,15 @@ class TreeMemory:
             except OSError:
                 continue
         tree = {os.getpid()}
-        for _ in range(4):  # main → workers → their threads' helpers, if any
+        for _ in range(4):  # main → workers (or nannies → Dask workers) → their helpers, if any
             tree |= {pid for pid, parent in parents.items() if parent in tree}
+        return tree
+
+    @classmethod
+    def sample(cls) -> tuple[int, int]:
+        """Bytes resident (RSS, PSS) in this process and all its descendants now."""
         rss = pss = 0
-        for pid in tree:
+        for pid in cls.tree():
             try:
                 rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             except OSError:  # the process ended
@@ -103,21 +108,52 @@ def cpu_seconds() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def pipeline_pass(limit: int, workers: int, skip: int = 0, segment: int = 10_000) -> dict:
-    """Extract every story through the ingest worker pool; start-up, then times of the rest.
+def tree_cpu_seconds() -> float:
+    """CPU time of this process, its reaped children and every living descendant (a Dask cluster's
+    nannies and workers live until the run ends, so they are read where they run)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in TreeMemory.tree():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / ticks
+    return total
+
+
+def client_rss_mb() -> int:
+    """Resident memory of this process alone (the writer's side: with Dask, the client)."""
+    return int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) // 1024
+
+
+def pipeline_pass(
+    limit: int, workers: int, skip: int = 0, segment: int = 10_000, engine: str = "pool"
+) -> dict:
+    """Extract every story through the ingest worker pool (or a local Dask cluster); start-up, then
+    times of the rest.
 
     Throughput is counted from the first article on, so the pipeline build is
-    start-up, not throughput. Wall-clock chars/s are also kept for every
-    ``segment`` stories, to see whether a long run slows down.
+    start-up, not throughput. Wall-clock chars/s and this process's memory are
+    also kept for every ``segment`` stories, to see whether a long run slows
+    down or the client grows.
     """
     count = chars = 0
     first_at = wall = cpu = 0.0
     segments: list[int] = []
+    memory: list[int] = []
     segment_chars, segment_wall = 0, 0.0
-    with extractions(articles(limit, skip), "jieba", workers) as results:
+    clock = tree_cpu_seconds if engine == "dask" else cpu_seconds
+    if engine == "dask":
+        from extract.dask_engine import dask_extractions
+
+        running = dask_extractions(articles(limit, skip), "jieba", workers)
+    else:
+        running = extractions(articles(limit, skip), "jieba", workers)
+    with running as results:
         for extraction in results:
             if not count:
-                first_at, wall, cpu = since_process_start(), time.perf_counter(), cpu_seconds()
+                first_at, wall, cpu = since_process_start(), time.perf_counter(), clock()
                 segment_wall = wall
             else:
                 chars += len(extraction.article.text)
@@ -126,14 +162,20 @@ def pipeline_pass(limit: int, workers: int, skip: int = 0, segment: int = 10_000
             if count % segment == 0:
                 now = time.perf_counter()
                 segments.append(round(segment_chars / (now - segment_wall)))
+                memory.append(client_rss_mb())
                 segment_chars, segment_wall = 0, now
+        if engine == "dask":  # before the cluster closes
+            wall, cpu = time.perf_counter() - wall, clock() - cpu
+    if engine != "dask":
+        wall, cpu = time.perf_counter() - wall, clock() - cpu
     return {
         "articles": count - 1,
         "chars": chars,
-        "wall_s": time.perf_counter() - wall,
-        "cpu_s": cpu_seconds() - cpu,
+        "wall_s": wall,
+        "cpu_s": cpu,
         "first_article_s": first_at,
         "chars_per_s_by_segment": segments,
+        "client_rss_mb_by_segment": memory,
     }
 
 
@@ -158,13 +200,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="Extraction processes (1: in-process).")
     parser.add_argument("--skip", type=int, default=0, help="Start after this many stories.")
     parser.add_argument("--segment", type=int, default=10_000, help="Stories per chars/s segment.")
+    parser.add_argument(
+        "--engine", choices=["pool", "dask"], default="pool", help="The worker pool, or a local Dask cluster."
+    )
     args = parser.parse_args()
     with TreeMemory() as memory:
-        run = pipeline_pass(args.stories, args.workers, args.skip, args.segment)
+        run = pipeline_pass(args.stories, args.workers, args.skip, args.segment, args.engine)
         jieba_cpu = jieba_pass(args.stories, args.skip)
     result = {
         **{k: round(v, 2) if isinstance(v, float) else v for k, v in run.items()},
         "workers": args.workers,
+        "engine": args.engine,
         "articles_per_s": round(run["articles"] / run["wall_s"], 2),
         "chars_per_s": round(run["chars"] / run["wall_s"]),
         "chars_per_cpu_s": round(run["chars"] / run["cpu_s"]),

@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 import sqlite_utils
 from pydantic import BaseModel
@@ -53,6 +53,8 @@ BATCH_SIZE = 50
 CHUNK_SIZE = 16
 #: Seconds an article's extraction may take before it is a failure (``--article-timeout``).
 ARTICLE_TIMEOUT = 60.0
+#: Where extraction runs: the worker pool of this machine, or a Dask cluster.
+Engine = Literal["pool", "dask"]
 #: Record kinds counted in the run summary.
 RECORD_KINDS = (*MENTION_TABLES, "projects")
 
@@ -107,6 +109,8 @@ def ingest(
     segmenter: Segmenter = "jieba",
     workers: int | None = None,
     article_timeout: float = ARTICLE_TIMEOUT,
+    engine: Engine = "pool",
+    scheduler: str | None = None,
 ) -> RunSummary:
     """Ingest every article under ``paths`` into the registry at ``db_path``, segmented by ``segmenter``.
 
@@ -115,6 +119,8 @@ def ingest(
     ``article_timeout`` seconds (0: no limit) is a failure and the batch goes
     on. Registry write errors (a full disk) become a :class:`RegistryError`
     after the run is marked failed; every batch committed before stays.
+    ``engine="dask"`` extracts on a Dask cluster (``scheduler``, or a local one
+    of ``workers`` processes) instead of the worker pool: see :mod:`.dask_engine`.
     """
     paths = list(paths)
     started = time.perf_counter()
@@ -124,14 +130,21 @@ def ingest(
     summary = RunSummary(run_id=start_run(db, command, version), interrupted=interrupted)
     known = known_hashes(db)
     total = count_inputs(paths)
-    summary.workers = _pool_size(workers or os.cpu_count() or 1, total)
+    wanted = workers or os.cpu_count() or 1
+    summary.workers = wanted if engine == "dask" else _pool_size(wanted, total)
     records: Counter[str] = Counter()
     status = "failed"
     tasks = _tasks(iter_inputs(paths, stdin), known, version)
     bar = tqdm(total=total, desc="articles", unit=" art", disable=not progress, file=sys.stderr)
     try:
         pending: list[Extraction | IngestFailure] = []
-        with extractions(tasks, segmenter, summary.workers, article_timeout) as results:
+        if engine == "dask":
+            from .dask_engine import dask_extractions
+
+            running = dask_extractions(tasks, segmenter, summary.workers, article_timeout, scheduler)
+        else:
+            running = extractions(tasks, segmenter, summary.workers, article_timeout)
+        with running as results:
             for result in results:
                 bar.update()
                 _count(summary, records, result, known)
@@ -208,8 +221,8 @@ def extractions(
         yield itertools.chain.from_iterable(pool.imap(_process, chunks))
 
 
-def _chunks(tasks: Iterable[Task]) -> Iterator[list[Task]]:
-    """Tasks in chunks of CHUNK_SIZE, after a first chunk of one.
+def _chunks(tasks: Iterable[Task], chunk_size: int = CHUNK_SIZE) -> Iterator[list[Task]]:
+    """Tasks in chunks of ``chunk_size``, after a first chunk of one.
 
     The first result, and the progress bar's first step, then come as soon as
     the pipeline is built, not after the first 16 articles (0.15 s).
@@ -217,7 +230,7 @@ def _chunks(tasks: Iterable[Task]) -> Iterator[list[Task]]:
     iterator, size = iter(tasks), 1
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
-        size = CHUNK_SIZE
+        size = chunk_size
 
 
 #: The pipeline of this process, built on the first article it extracts (by segmenter).

@@ -94,6 +94,19 @@ def main() -> None:
     default=None,
     help="Extraction processes (default: one per core); 1 extracts in-process.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["pool", "dask"]),
+    default="pool",
+    show_default=True,
+    help="Where extraction runs: this machine's worker pool, or a Dask cluster (needs 'projreg[dask]').",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="With --engine dask: the scheduler (tcp://HOST:8786); default: a local cluster of --workers.",
+)
 @friendly_errors
 def ingest(
     paths: tuple[str, ...],
@@ -103,6 +116,8 @@ def ingest(
     segmenter: str,
     workers: int | None,
     article_timeout: float,
+    engine: str,
+    scheduler: str | None,
 ) -> None:
     """Read articles (files, folders, or - for JSONL on stdin) into the registry.
 
@@ -116,8 +131,10 @@ def ingest(
     \b
     Example:
         projreg ingest corpus/ --db outputs/registry.db --workers 2
+        projreg ingest archive.jsonl.gz --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from .batch import ingest as run_ingest
+    from .dask_engine import DaskUnavailable, VersionMismatch
     from .ingest import passed_over
     from .nlp import SegmenterError
 
@@ -143,8 +160,10 @@ def ingest(
             segmenter=segmenter,
             workers=workers,
             article_timeout=article_timeout,
+            engine=engine,  # type: ignore[arg-type]
+            scheduler=scheduler,
         )
-    except SegmenterError as exc:
+    except (SegmenterError, DaskUnavailable, VersionMismatch) as exc:
         raise click.ClickException(str(exc)) from exc
     if summary.interrupted:
         click.echo(f"{summary.interrupted} earlier run(s) had been killed: marked interrupted", err=True)
