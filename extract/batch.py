@@ -221,8 +221,8 @@ def extractions(
         yield itertools.chain.from_iterable(pool.imap(_process, chunks))
 
 
-def _chunks(tasks: Iterable[Task], chunk_size: int = CHUNK_SIZE) -> Iterator[list[Task]]:
-    """Tasks in chunks of ``chunk_size``, after a first chunk of one.
+def _chunks(tasks: Iterable[Task], chunk_size: int | None = None) -> Iterator[list[Task]]:
+    """Tasks in chunks of ``chunk_size`` (default CHUNK_SIZE, read at the call), after a first chunk of one.
 
     The first result, and the progress bar's first step, then come as soon as
     the pipeline is built, not after the first 16 articles (0.15 s).
@@ -230,7 +230,7 @@ def _chunks(tasks: Iterable[Task], chunk_size: int = CHUNK_SIZE) -> Iterator[lis
     iterator, size = iter(tasks), 1
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
-        size = chunk_size
+        size = chunk_size or CHUNK_SIZE
 
 
 #: The pipeline of this process, built on the first article it extracts (by segmenter).
