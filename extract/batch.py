@@ -49,10 +49,16 @@ logger = logging.getLogger(__name__)
 #: Articles written per transaction: large enough to amortise commits, small enough to lose little on a kill.
 BATCH_SIZE = 50
 #: Articles handed to a worker at once, and extracted together (see :func:`extractions`): enough
-#: sentences for the NER model to batch by length, few enough to keep the load even.
-CHUNK_SIZE = 16
+#: sentences for the NER model to batch by length, few enough to keep the load even. 64 rather
+#: than 16 took a tenth off the CPU time (10k bench stories, 2 workers: ratio to jieba 2.9–3.0
+#: against 3.2, for 25 MB more memory).
+CHUNK_SIZE = 64
 #: Seconds an article's extraction may take before it is a failure (``--article-timeout``).
 ARTICLE_TIMEOUT = 60.0
+#: Seconds a chunk gets beyond the timeout for each article after its first (an ordinary article
+#: takes 5 ms). A chunk over its budget is redone one article at a time, each with the timeout:
+#: a stuck article then costs a minute more, not the timeout times the chunk's size.
+PER_ARTICLE_ALLOWANCE = 1.0
 #: Where extraction runs: the worker pool of this machine, or a Dask cluster.
 Engine = Literal["pool", "dask"]
 #: Record kinds counted in the run summary.
@@ -225,7 +231,7 @@ def _chunks(tasks: Iterable[Task], chunk_size: int | None = None) -> Iterator[li
     """Tasks in chunks of ``chunk_size`` (default CHUNK_SIZE, read at the call), after a first chunk of one.
 
     The first result, and the progress bar's first step, then come as soon as
-    the pipeline is built, not after the first 16 articles (0.15 s).
+    the pipeline is built, not after a whole first chunk (0.5 s for 64 articles).
     """
     iterator, size = iter(tasks), 1
     while chunk := list(itertools.islice(iterator, size)):
@@ -314,7 +320,7 @@ def _extract(articles: list[Article]) -> list[Extraction | IngestFailure]:
     if _segmenter not in _extractors:
         _extractors[_segmenter] = Extractor(segmenter=_segmenter)
     try:
-        with _budget(_timeout * len(articles)):
+        with _budget(_timeout + PER_ARTICLE_ALLOWANCE * (len(articles) - 1) if _timeout > 0 else 0):
             return _extractors[_segmenter].pipe(articles)
     except MemoryError:  # the process is in trouble, not the article: stop (the run resumes later)
         raise

@@ -67,7 +67,8 @@ def runs(db_path: Path) -> list[tuple]:
 
 @pytest.mark.shared
 @pytest.mark.slow
-def test_two_workers_write_the_same_registry_as_one(tmp_path):
+def test_two_workers_write_the_same_registry_as_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "CHUNK_SIZE", 4)  # chunks for both workers
     source = write_batch(tmp_path, 24)
     one = ingest([source], tmp_path / "one.db", workers=1)
     two = ingest([source], tmp_path / "two.db", workers=2)
@@ -162,6 +163,7 @@ def test_the_worker_that_ran_out_of_time_is_replaced_and_the_pool_goes_on(tmp_pa
         return real(article, cleaned, doc)
 
     monkeypatch.setattr(pipeline, "_extraction", stuck)
+    monkeypatch.setattr(batch, "CHUNK_SIZE", 4)  # the slow article's chunk: a budget of 1 + 3 s
     quick = [Article(id=f"q{n}", text=f"计划总投资{n + 1}亿元的某某{n}号项目今年开工。") for n in range(40)]
     tasks = [quick[0], Article(id="slow", text="某某项目今年开工。"), *quick[1:]]
     with batch.extractions(iter(tasks), "jieba", 2, article_timeout=1) as results:
@@ -198,7 +200,10 @@ def committed(db_path: Path) -> int:
 def test_a_killed_run_run_again_ends_as_an_uninterrupted_run(tmp_path):
     source = write_batch(tmp_path, 60)
     killed = tmp_path / "killed.db"
-    code = "import sys; from extract import batch; batch.BATCH_SIZE = 5; from extract.cli import main; main()"
+    code = (
+        "from extract import batch; batch.BATCH_SIZE = 5; batch.CHUNK_SIZE = 4; "
+        "from extract.cli import main; main()"
+    )
     args = [sys.executable, "-c", code, "ingest", str(source), "--db", str(killed), "--workers", "2"]
     process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -241,5 +246,7 @@ def test_a_run_that_writes_nothing_relinks_only_after_a_run_that_did_not_finish(
 
 
 def test_the_first_chunk_is_one_article_so_the_first_result_comes_at_once():
-    assert [len(chunk) for chunk in batch._chunks(range(40))] == [1, batch.CHUNK_SIZE, batch.CHUNK_SIZE, 7]
-    assert [x for chunk in batch._chunks(range(40)) for x in chunk] == list(range(40))
+    total = 1 + 2 * batch.CHUNK_SIZE + 7
+    assert [len(chunk) for chunk in batch._chunks(range(total))] == [1, batch.CHUNK_SIZE, batch.CHUNK_SIZE, 7]
+    assert [x for chunk in batch._chunks(range(total)) for x in chunk] == list(range(total))
+    assert [len(chunk) for chunk in batch._chunks(range(20), 8)] == [1, 8, 8, 3]
