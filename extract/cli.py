@@ -184,6 +184,33 @@ def ingest(
 
 @main.command()
 @db_option
+@friendly_errors
+def relink(db_path: Path) -> None:
+    """Link the whole registry again: review decisions, company short forms, canonical records.
+
+    \b
+    Every ingest that writes an article relinks already; this command is for
+    after a crash, a rules change or a hand edit of the database. Prints the
+    canonical projects and companies it leaves, and how long it took.
+
+    \b
+    Example:
+        projreg relink --db outputs/registry.db
+    """
+    import time
+
+    from .registry.linking import link_registry
+
+    db = _existing_registry(db_path)
+    started = time.perf_counter()
+    link_registry(db)
+    projects, companies = (db[t].count for t in ("canonical_projects", "canonical_companies"))
+    seconds = time.perf_counter() - started
+    click.echo(f"relinked {db_path}: {projects} canonical projects, {companies} companies in {seconds:.1f} s")
+
+
+@main.command()
+@db_option
 @click.option("--jsonl", "out", required=True, help="Output file, or - for stdout.")
 @friendly_errors
 def export(db_path: Path, out: str) -> None:

@@ -206,3 +206,17 @@ def test_one_article_as_html_and_as_jsonl_passes_strict(tmp_path, runner):
     result = runner.invoke(main, ["ingest", str(folder), "--db", str(tmp_path / "r.db"), "--strict"])
     assert result.exit_code == 0, result.output
     assert "1 new, 0 changed, 1 unchanged, 0 failed" in result.output
+
+
+def test_relink_is_a_command_that_leaves_the_links_of_an_ingest(tmp_path, runner):
+    db = str(tmp_path / "r.db")
+    assert runner.invoke(main, ["ingest", str(CORPUS), "--db", db, "--workers", "1"]).exit_code == 0
+    links = "select project_id, canonical_id from project_links order by 1"
+    before = table(db, links)
+    with sqlite3.connect(db) as conn:
+        conn.execute("delete from project_links")
+    result = runner.invoke(main, ["relink", "--db", db])
+    assert result.exit_code == 0 and "canonical projects" in result.output
+    assert table(db, links) == before and before
+    missing = runner.invoke(main, ["relink", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1 and "no registry" in missing.output
