@@ -506,42 +506,52 @@ def review(ctx: click.Context, db_path: Path, limit: int) -> None:
         click.echo(f"    {item['article_id']}: {item['marked']}")
 
 
-@review.command(name="accept")
-@click.argument("record_id")
-@actor_options
-@click.pass_context
-@friendly_errors
-@review_errors
-def review_accept(ctx: click.Context, record_id: str, actor: str, note: str | None) -> None:
+def _decision_command(action: str, done: str, help_text: str) -> None:
+    """A review command that decides on one record: accept, reject, unreject."""
+
+    @review.command(name=action, help=help_text)
+    @click.argument("record_id")
+    @actor_options
+    @click.pass_context
+    @friendly_errors
+    @review_errors
+    def command(ctx: click.Context, record_id: str, actor: str, note: str | None) -> None:
+        from .registry import review as decisions
+
+        getattr(decisions, action)(_review_db(ctx), record_id, actor, note)
+        click.echo(f"{done} {record_id}")
+
+
+_decision_command(
+    "accept",
+    "accepted",
     """Confirm a project record, a link:PROJECT_ID or a company:NAME link.
 
     \b
     Example:
         projreg review accept link:003_a2ea863acaabccfd:417-435 --actor ana
-    """
-    from .registry.review import accept
-
-    accept(_review_db(ctx), record_id, actor, note)
-    click.echo(f"accepted {record_id}")
-
-
-@review.command(name="reject")
-@click.argument("record_id")
-@actor_options
-@click.pass_context
-@friendly_errors
-@review_errors
-def review_reject(ctx: click.Context, record_id: str, actor: str, note: str | None) -> None:
+    """,
+)
+_decision_command(
+    "reject",
+    "rejected",
     """Reject a project record (gone for good) or a link (the record stands alone).
 
     \b
     Example:
         projreg review reject 000_8737681036cd964a:4142-4150 --note "a category, not a project"
-    """
-    from .registry.review import reject
+    """,
+)
+_decision_command(
+    "unreject",
+    "unrejected",
+    """Take back the rejection of a project record or a link: the record comes back from its article.
 
-    reject(_review_db(ctx), record_id, actor, note)
-    click.echo(f"rejected {record_id}")
+    \b
+    Example:
+        projreg review unreject 000_8737681036cd964a:4142-4150 --note "a project after all"
+    """,
+)
 
 
 @review.command(name="edit")
@@ -621,22 +631,3 @@ def review_undo(ctx: click.Context, actor: str, note: str | None) -> None:
     from .registry.review import undo
 
     click.echo(f"took back the last decision on {undo(_review_db(ctx), actor, note)}")
-
-
-@review.command(name="unreject")
-@click.argument("record_id")
-@actor_options
-@click.pass_context
-@friendly_errors
-@review_errors
-def review_unreject(ctx: click.Context, record_id: str, actor: str, note: str | None) -> None:
-    """Take back the rejection of a project record or a link: the record comes back from its article.
-
-    \b
-    Example:
-        projreg review unreject 000_8737681036cd964a:4142-4150 --note "a project after all"
-    """
-    from .registry.review import unreject
-
-    unreject(_review_db(ctx), record_id, actor, note)
-    click.echo(f"unrejected {record_id}")
