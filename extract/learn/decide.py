@@ -260,9 +260,8 @@ def decide(
         kind, label = fact_label(fact)
         f = pair_features(view, fact, kind, label, mention, mentions, rank)
         if isinstance(fact, Money):
-            probs = models.money_owner.scores(f)
-            best = max(range(len(probs)), key=probs.__getitem__)
-            slot, p = models.money_owner.classes[best], probs[best]
+            slot, probs = models.money_owner.predict_with_scores(f)
+            p = probs[models.money_owner.classes.index(slot)]
             invested[(g, fact.start)] = probs[investment]
             if slot in MONEY_SLOTS and p >= attach and p > owned.get((g, slot), (0.0, None))[0]:
                 owned[(g, slot)] = (p, fact)

@@ -51,9 +51,13 @@ class LinearModel:
 
     def predict(self, features: Features) -> tuple[Hashable, float]:
         """The likeliest class and its probability."""
+        best, probs = self.predict_with_scores(features)
+        return best, probs[self.classes.index(best)]
+
+    def predict_with_scores(self, features: Features) -> tuple[Hashable, list[float]]:
+        """The likeliest class, and every class's probability (for a caller that needs one more)."""
         probs = self.scores(features)
-        best = max(range(len(probs)), key=probs.__getitem__)
-        return self.classes[best], probs[best]
+        return self.classes[max(range(len(probs)), key=probs.__getitem__)], probs
 
     def probability(self, features: Features, cls: Hashable = True) -> float:
         """The probability of one class (by default ``True`` of a yes/no model)."""
