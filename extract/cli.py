@@ -235,7 +235,7 @@ def export(db_path: Path, out: str) -> None:
 
 
 @main.command(name="eval")
-@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--show-errors", is_flag=True, help="List every missed and spurious fact.")
