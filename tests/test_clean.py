@@ -233,6 +233,14 @@ def test_properties_on_any_text(original: str, data: st.DataObject) -> None:
     check_properties(original, data)
 
 
+def test_a_compatibility_ideograph_folded_beyond_the_basic_plane_cleans_alike_twice() -> None:
+    """NFKC folds U+2F803 to U+20122 (extension B): the letter-spacing rule must take it for Han in
+    both passes, or a second cleaning drops a space the first one kept (found by hypothesis)."""
+    once = clean("\U0002f803一 一一").text
+    assert once == "\U00020122一 一一"
+    assert clean(once).text == once
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(original=PRESS_TEXT, data=st.data())
 def test_properties_on_press_like_text(original: str, data: st.DataObject) -> None:
