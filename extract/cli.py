@@ -235,7 +235,7 @@ def export(db_path: Path, out: str) -> None:
 
 
 @main.command(name="eval")
-@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--show-errors", is_flag=True, help="List every missed and spurious fact.")
@@ -296,10 +296,11 @@ def eval_command(
         click.echo(json.dumps(report, ensure_ascii=False) if as_json else format_cv(report))
         _, tally = evaluate(golds, predictions, lenient=not strict_names)
     else:
+        golds = load_golds(gold_dirs)  # a missing gold folder is said before a missing registry
         db = _existing_registry(db_path)
         from .export import export_records
 
-        report, tally = evaluate(load_golds(gold_dirs), export_records(db), lenient=not strict_names)
+        report, tally = evaluate(golds, export_records(db), lenient=not strict_names)
         click.echo(json.dumps(report, ensure_ascii=False) if as_json else format_report(report))
     if show_errors:
         for error in tally.errors:
