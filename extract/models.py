@@ -80,10 +80,11 @@ class Mention(BaseModel):
 
 
 class Money(Mention):
-    """An amount of money. ``yuan`` is the lower bound for vague amounts."""
+    """An amount of money. ``yuan`` is the lower bound for vague amounts; a float only where the
+    amount has a fraction of a yuan (35.55元/股)."""
 
-    yuan: int | None
-    yuan_max: int | None = None
+    yuan: int | float | None
+    yuan_max: int | float | None = None
     currency: str = "CNY"
     amount: float | None = Field(None, description="amount in its own currency (non-CNY)")
     role: MoneyRole = "other"
@@ -137,13 +138,13 @@ class Project(Mention):
 
     name: str
     aliases: list[str] = []
-    investment_yuan: int | None = None
+    investment_yuan: int | float | None = None
     stage: Stage | None = None
     place: str | None = None
     companies: list[str] = []
     capacities: list[Capacity] = []
-    output_value_yuan: int | None = None
-    tax_yuan: int | None = None
+    output_value_yuan: int | float | None = None
+    tax_yuan: int | float | None = None
     contact: str | None = None
     signed_on: DateRange | None = None
     started_on: DateRange | None = None

@@ -31,7 +31,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from extract.models import Money, MoneyRole, Qualifier
-from extract.numbers import CN_DIGITS, CN_NUMERAL_CHARS, NumberError, parse_number, to_int
+from extract.numbers import CN_DIGITS, CN_NUMERAL_CHARS, NumberError, parse_number, to_yuan
 from extract.rules import alternation, load_rules
 
 #: Ends a sentence: a role word never reaches across it.
@@ -644,14 +644,15 @@ def _is_threshold(text: str, amount: _Amount, g: _Grammar) -> bool:
 
 
 def _to_money(text: str, amount: _Amount, role: MoneyRole) -> Money:
-    """The record: integer yuan for CNY, the amount in its own currency otherwise."""
+    """The record: yuan for CNY (whole, or to the fen below one yuan), the amount in its own currency
+    otherwise."""
     cny = amount.currency == "CNY"
     return Money(
         start=amount.start,
         end=amount.end,
         text=text[amount.start : amount.end],
-        yuan=to_int(amount.low) if cny else None,
-        yuan_max=to_int(amount.high) if cny and amount.high is not None else None,
+        yuan=to_yuan(amount.low) if cny else None,
+        yuan_max=to_yuan(amount.high) if cny and amount.high is not None else None,
         currency=amount.currency or "CNY",
         amount=None if cny else float(amount.low),
         role=role,

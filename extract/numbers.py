@@ -115,6 +115,8 @@ def _parse_small(s: str) -> Decimal:
     return total
 
 
-def to_int(value: Decimal) -> int:
-    """Round a Decimal to an integer the way amounts are reported (half up)."""
-    return int(value.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+def to_yuan(value: Decimal) -> int | float:
+    """Yuan as stated: an integer for whole yuan (21160000000), the fraction kept below one yuan's
+    precision (a share at 35.55元, 0.12元 a kilowatt-hour), as the gold writes them."""
+    whole = value.quantize(Decimal(1), rounding="ROUND_HALF_UP")
+    return int(whole) if whole == value else float(value.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP"))

@@ -163,6 +163,10 @@ GOLDEN = [
         ("48.9亿元", 4_890_000_000, None, "output_value", None, CNY),
         ("5.3亿元", 530_000_000, None, "other", None, CNY),
     ),
+    # below one yuan's precision the amount keeps its fen, as the gold writes prices
+    case("当天收于33.40元/股。", ("33.40元", 33.4, None, "other", None, CNY)),
+    case("每度电成本增加了0.12元。", ("0.12元", 0.12, None, "other", None, CNY)),
+    case("总投资12.5亿元。", ("12.5亿元", 1_250_000_000, None, "total_investment", None, CNY)),
     # not money
     case("我国有13亿人口，年产1.2万吨，吸纳3万人就业，年发电10亿千瓦时。"),
     case("投资建设年产10万吨的生产线，同比增长15%。"),
@@ -235,6 +239,13 @@ def test_property_invested_amount(n: int, unit: str) -> None:
     (m,) = find_money(text)
     assert m.yuan == n * UNITS[unit]
     assert (m.start, m.end, m.role) == (2, len(text), "total_investment")
+
+
+@given(yuan=st.integers(min_value=0, max_value=10**6), fen=st.integers(min_value=0, max_value=99))
+def test_property_fen_are_kept_and_whole_yuan_stay_integers(yuan: int, fen: int) -> None:
+    (m,) = find_money(f"收于{yuan}.{fen:02d}元。")
+    assert m.yuan == (yuan if fen == 0 else round(yuan + fen / 100, 2))
+    assert isinstance(m.yuan, int) == (fen == 0)
 
 
 MONEYISH = st.sampled_from(
