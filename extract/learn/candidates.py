@@ -29,6 +29,8 @@ LENGTHS = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30)
 #: The bucket name of each length, looked up rather than searched for each candidate.
 BUCKETS = [str(LENGTHS[min(bisect.bisect_left(LENGTHS, n), len(LENGTHS) - 1)]) for n in range(64)]
 #: One search for the marks a name may hold, each match naming its feature.
+#: A line between two places (沈阳到丹东, 锦屏至苏南, 六枝至安龙高速): railways, roads and power lines.
+ROUTE = regex.compile(r"\p{Han}{2}[至到]\p{Han}{2}")
 MARKS = regex.compile(r"(?P<digit>\d)|(?P<latin>[A-Za-z])|(?P<quote>[“”‘’「」『』《》])")
 
 
@@ -131,8 +133,13 @@ class CandidateFeatures:
                 f"tagprev:{v.tag(prev)}": 1.0,
                 f"prev+head:{prev}|{head}": 1.0,
                 f"first+head:{first}|{head}": 1.0,
+                f"len+head:{_bucket(c.end - c.start)}|{head}": 1.0,
+                f"prevc+head:{text[c.start - 1] if c.start else '<s>'}|{head}": 1.0,
             }
         )
+        if ROUTE.search(name):
+            f["route"] = 1.0
+            f[f"route+head:{head}"] = 1.0
         for w in words[:-1]:
             f[f"in:{w}"] = 1.0
             f[f"tag:{v.tag(w)}"] = 1.0
@@ -165,6 +172,7 @@ class CandidateFeatures:
         if item is not None and c.start >= item.start:
             f["list_item" if c.start == item.start or item.first else "list_item_part"] = 1.0
             f[f"list_tail:{item.tail or '<none>'}"] = 1.0
+            f[f"list_tail+head:{item.tail or '<none>'}|{head}"] = 1.0
             f[f"list_headed:{round(item.headed * 4)}"] = 1.0
             f[f"list_size:{_bucket(item.size)}"] = 1.0
         if (c.start, c.end) in self.rule_spans:
@@ -184,6 +192,7 @@ class CandidateFeatures:
                 f"head:{head}": 1.0,
                 f"next:{v.word_after(end)}": 1.0,
                 f"nextc:{text[end] if end < len(text) else '</s>'}": 1.0,
+                f"head+nextc:{head}|{text[end] if end < len(text) else '</s>'}": 1.0,
             }
             for stage in self.stage_clauses.get(clause, ()):
                 f[f"stage:{stage}"] = 1.0

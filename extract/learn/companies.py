@@ -15,6 +15,7 @@ from functools import cache
 from typing import NamedTuple
 
 import ahocorasick_rs
+import regex
 
 from ..dictionary import word_tags
 from ..models import Organisation
@@ -44,6 +45,14 @@ COMPANY_TAILS = (
 NOT_IN_NAME = frozenset(("uj", "ul", "p", "c", "v", "d", "r", "m", "f", "vn", "ad", "q"))
 #: The longest list item taken for a company's name.
 LIST_NAME = 16
+#: Words cut at most from the left of a rule's or LAC's span, to find the name inside a description
+#: (央企|中国铁路通信信号集团公司, 澳大利亚|矿企|王朝金属公司): the model chooses between the spans.
+TRIM_WORDS = 3
+#: Words a short hit is extended by at most, to find the fuller name it opens (天润|曲轴, 万达|信息).
+EXTEND_WORDS = 2
+#: Latin names (IBM, DisplaySearch, Alix Partners): the grammar and the gazetteer miss most of them.
+HAN_WORD = regex.compile(r"\p{Han}+")
+LATIN = regex.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9&]*(?:[ \-][A-Z][A-Za-z0-9&]*)*(?![A-Za-z0-9])")
 
 
 class Gazetteer(NamedTuple):
@@ -51,16 +60,23 @@ class Gazetteer(NamedTuple):
     automaton: ahocorasick_rs.AhoCorasick
     """Finds the names leftmost-longest; its matches index ``ordered``."""
     ordered: list[str]
+    provenance: dict[str, str]
+    """Each name's list and what the name is there (``curated|short name``): a hand-curated short
+    name is a company more often than a securities short name that is also a word."""
 
 
 @cache
 def gazetteer() -> Gazetteer:
     """The gazetteer's names, loaded once."""
     path = rules_dir() / "gazetteer" / "companies.tsv"
-    lines = path.read_text(encoding="utf-8").splitlines()[1:]
-    names = sorted({line.split("\t", 1)[0] for line in lines if line})
+    provenance: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        if line:
+            name, source, what = [*line.split("\t"), "", ""][:3]
+            provenance.setdefault(name, f"{source.split(':', 1)[0]}|{what}")
+    names = sorted(provenance)
     automaton = ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    return Gazetteer(frozenset(names), automaton, names)
+    return Gazetteer(frozenset(names), automaton, names, provenance)
 
 
 def company_candidates(view: View) -> tuple[list[Organisation], dict[tuple[int, int], tuple[str, float]]]:
@@ -82,7 +98,39 @@ def company_candidates(view: View) -> tuple[list[Organisation], dict[tuple[int, 
         if (start, end) not in known and not _overlaps(taken, start, end):
             name = view.text[start:end]
             found.append(Organisation(start=start, end=end, text=name, name=name, source="list"))
+            known.add((start, end))
+    for m in LATIN.finditer(view.text):
+        if (m.start(), m.end()) not in known and not _overlaps(taken, m.start(), m.end()):
+            found.append(Organisation(start=m.start(), end=m.end(), text=m[0], name=m[0], source="latin"))
+            known.add((m.start(), m.end()))
+    for o in list(found):
+        for variant in _variants(view, o):
+            if (variant.start, variant.end) not in known:
+                found.append(variant)
+                known.add((variant.start, variant.end))
     return sorted(found, key=lambda o: (o.start, o.end)), listed
+
+
+def _variants(view: View, o: Organisation) -> list[Organisation]:
+    """Other boundaries of a candidate: its last words (a description cut off its left) and, for a short
+    hit, the hit with the next words (the fuller name it opens); ``source`` says which (``trim:rule``)."""
+    text, starts, ends = view.text, view.token_starts, view.token_ends
+    out = []
+    i = view.token_at(o.start)
+    if o.source != "gazetteer":
+        for j in range(i + 1, min(i + 1 + TRIM_WORDS, len(starts))):
+            if o.end - starts[j] < 2 or starts[j] >= o.end:
+                break
+            out.append((starts[j], o.end, f"trim:{o.source}"))
+    j = view.token_at(o.end)
+    if o.end - o.start <= 4 and j < len(starts) and starts[j] == o.end:
+        for k in range(j, min(j + EXTEND_WORDS, len(starts))):
+            if not HAN_WORD.fullmatch(text[starts[k] : ends[k]]) or ends[k] - o.start > LIST_NAME:
+                break
+            out.append((o.start, ends[k], f"extend:{o.source}"))
+    return [
+        Organisation(start=s, end=e, text=text[s:e], name=text[s:e], source=source) for s, e, source in out
+    ]
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -133,9 +181,13 @@ def company_features(
     tag = word_tags().get(name)
     nxt = text[o.end] if o.end < len(text) else "</s>"
     prev = text[o.start - 1] if o.start else "<s>"
+    variant, _, parent = o.source.rpartition(":")
     f = {
         "bias": 1.0,
         f"source:{o.source}": 1.0,
+        f"parent:{parent}": 1.0,
+        f"variant:{variant}": 1.0,
+        f"listed:{gazetteer().provenance.get(name, 'no')}": 1.0,
         f"gazetteer:{name in known or (o.refers_to or '') in known}": 1.0,
         f"source+gazetteer:{o.source}|{name in known}": 1.0,
         f"length:{min(len(name), 8)}": 1.0,

@@ -188,12 +188,20 @@ def _loose_match(
 
 def judge_companies(view: View, models: Models, threshold: float) -> list[Organisation]:
     """The article's organisations: companies the model accepts (gazetteer hits among them), the rules'
-    companies it rejects kept as ``other``, the other kinds as the rules found them."""
-    accepted = {
-        (o.start, o.end): o
-        for o, f in judged_companies(view)
-        if models.company_accept.probability(f) >= threshold
-    }
+    companies it rejects kept as ``other``, the other kinds as the rules found them. Of overlapping
+    candidates (a description and the name inside it, a short hit and the fuller name) the likeliest
+    wins."""
+    scored = [(models.company_accept.probability(f), o) for o, f in judged_companies(view)]
+    accepted: dict[tuple[int, int], Organisation] = {}
+    kept: list[tuple[int, int]] = []  # sorted, so an overlap is found by bisect
+    for p, o in sorted(scored, key=lambda x: (-x[0], x[1].start, x[1].end)):
+        if p < threshold:
+            break
+        at = bisect.bisect_left(kept, (o.start, o.end))
+        if any(s < o.end and o.start < e for s, e in kept[max(at - 1, 0) : at + 1]):
+            continue  # a likelier span of the same words won
+        kept.insert(at, (o.start, o.end))
+        accepted[(o.start, o.end)] = o
     out = [
         o if o.kind != "company" or (o.start, o.end) in accepted else o.model_copy(update={"kind": "other"})
         for o in view.rules.organisations
@@ -271,7 +279,7 @@ def decide(
             if p >= attach and p > best_capacity.get(key, (0.0, -1))[0]:
                 best_capacity[key] = (p, g)
                 capacities.setdefault(g, []).append(fact)
-        elif models.company_owner.probability(f) >= attach:
+        elif models.company_owner.probability(f) >= config.attach_company:
             companies.setdefault(g, []).append(fact)  # type: ignore[arg-type]
     for g, caps in capacities.items():
         capacities[g] = [c for c in caps if best_capacity[id(c)][1] == g]
@@ -287,7 +295,9 @@ def decide(
         ) is not None:
             owned[(g, "investment_yuan")] = (1.0, amount)
         rule = rules.find(grp)
-        stage, _ = models.stage.predict(stage_features(view, grp, keywords, rule.stage if rule else None))
+        stage, sure = models.stage.predict(stage_features(view, grp, keywords, rule.stage if rule else None))
+        if sure < config.stage_min:
+            stage = None  # a guess would more often be wrong than right
         project = _project(
             view,
             grp,

@@ -24,6 +24,8 @@ class Settings(BaseModel):
     min_count: int = Field(ge=1)
     accept: float = Field(gt=0, lt=1)
     attach: float = Field(gt=0, lt=1)
+    attach_company: float = Field(gt=0, lt=1)
+    stage_min: float = Field(ge=0, lt=1)
     veto: float = Field(ge=0, lt=1)
     head_min_count: int = Field(ge=1)
     head_min_positives: int = Field(ge=1)

@@ -112,7 +112,10 @@ def _article_examples(
     if not groups:
         return
     mentions = Mentions(sorted((s, e, g) for g, (_, spans) in enumerate(groups) for s, e in spans))
-    company_orgs, _ = company_candidates(view)
+    # The companies of the gold record: extraction offers projects the companies the model accepted,
+    # so the owner model learns from companies too (not from every candidate, most inside names)
+    named = {norm(n) for c in truth.companies for n in [c["name"], *c.get("aliases", [])]}
+    company_orgs = [o for o in company_candidates(view)[0] if named & {norm(o.name), norm(o.refers_to or "")}]
     facts = [*(m for m in view.rules.money if m.yuan is not None), *view.rules.capacities, *company_orgs]
     for fact, g, mention, rank in offers(view, facts, mentions):
         project = groups[g][0]
