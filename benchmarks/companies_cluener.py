@@ -1,6 +1,6 @@
 """Company recognition on CLUENER2020 dev (label ``company``): projreg vs LAC alone vs jieba ``nt``.
 
-usage: python benchmarks/companies_cluener.py [PATH] [--limit N]
+usage: python benchmarks/companies_cluener.py [PATH] [--limit N] [--json]
 
 PATH defaults to ../shared/bench/cluener-dev.jsonl. Nothing in projreg was
 trained or tuned on CLUENER. Matching is by exact span: a predicted span
@@ -52,12 +52,18 @@ class Result:
     fn: int = 0
     seconds: float = 0.0
 
-    def row(self, chars: int) -> str:
+    def prf(self) -> dict[str, float]:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"p": round(p, 4), "r": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4)}
+
+    def row(self, chars: int) -> str:
+        s = self.prf()
         speed = chars / self.seconds if self.seconds else 0.0
-        return f"{self.name:24} {p:6.3f} {r:6.3f} {f:6.3f}  {self.tp}/{self.fp}/{self.fn}  {speed:10,.0f}"
+        return (
+            f"{self.name:24} {s['p']:6.3f} {s['r']:6.3f} {s['f1']:6.3f}  "
+            f"{self.tp}/{self.fp}/{self.fn}  {speed:10,.0f}"
+        )
 
 
 def gold_spans(record: dict) -> set[Span]:
@@ -134,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--limit", type=int, default=None, help="only the first N records")
+    parser.add_argument(
+        "--json", action="store_true", help='print {system: {"p", "r", "f1"}}; the shipped one is "projreg"'
+    )
     args = parser.parse_args(argv)
     if not args.path.is_file():
         parser.error(f"{args.path} not found. Hint: ../shared/bench/ holds cluener-dev.jsonl")
@@ -141,11 +150,15 @@ def main(argv: list[str] | None = None) -> int:
     records = [json.loads(line) for line in lines if line.strip()][: args.limit]
     chars = sum(len(r["text"]) for r in records)
     jieba.setLogLevel(60)
+    results = evaluate(records)
+    if args.json:
+        print(json.dumps({r.name: {**r.prf(), "tp": r.tp, "fp": r.fp, "fn": r.fn} for r in results}))
+        return 0
     gold = sum(len(gold_spans(r)) for r in records)
     print(f"CLUENER dev: {len(records)} sentences, {chars} chars, {gold} gold company spans")
     print("company spans, exact-span match")
     print(f"{'system':24} {'P':>6} {'R':>6} {'F1':>6}  tp/fp/fn  {'chars/s':>10}")
-    for result in evaluate(records):
+    for result in results:
         print(result.row(chars))
     return 0
 
