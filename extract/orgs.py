@@ -86,6 +86,7 @@ class CompanyRules(BaseModel):
     endings: dict[OrgKind, list[str]]
     anchors: list[str]
     legal_forms: list[str]
+    registered_forms: list[str]
     branches: list[str]
     overrides: list[KindOverride]
     boundaries: list[str]
@@ -192,6 +193,12 @@ class Grammar:
         """Text made only of generic words and determiners: no proper part of a name."""
         words = alternation([*self.rules.generic, *self.rules.determiners])
         return regex.compile(rf"(?:{words})*")
+
+    @cached_property
+    def registered_re(self) -> regex.Pattern:
+        """A place, then any words, then a registered legal form: a registered name."""
+        forms = alternation(self.rules.registered_forms)
+        return regex.compile(rf"(?:{self.place_re.pattern})\p{{Han}}.*?(?:{forms})$")
 
     @cached_property
     def place_re(self) -> regex.Pattern:
@@ -382,7 +389,7 @@ def _is_generic(name: str, kind: OrgKind | None, g: Grammar) -> bool:
     if (branch := g.branch_end_re.search(name)) and branch.start() >= 2:
         head = name[: branch.start()]
         return _is_generic(head, classify(head, g), g)
-    if g.generic_exception_re.search(name):
+    if g.generic_exception_re.search(name) or is_registered(name, g):
         return False
     ending = _ending(name, g)
     rest = g.determiner_re.sub("", name[: len(name) - len(ending)])
@@ -393,6 +400,13 @@ def _is_generic(name: str, kind: OrgKind | None, g: Grammar) -> bool:
     elif g.place_re.fullmatch(rest):
         return False
     return not rest or bool(g.generic_re.fullmatch(rest))
+
+
+def is_registered(name: str, g: Grammar) -> bool:
+    """A registered name: a place, some words, a registered legal form (浙江文化旅游集团有限公司,
+    新疆电力建设有限责任公司). Whatever its words (ordinary ones like 文化旅游, 电力建设 among them),
+    such a name is a company's own, never a description."""
+    return bool(g.registered_re.fullmatch(name))
 
 
 def _acceptable(name: str, kind: OrgKind | None, g: Grammar) -> bool:
@@ -489,13 +503,31 @@ def _anchored(ctx: _Context) -> list[_Name]:
         org = _entity_ending_at(ctx, end, m.start(), ORG)
         start = _name_start(ctx, m.start(), max(0, m.start() - g.rules.max_prefix), org)
         start, end = _trim(ctx.text, start, end, g)
+        start = _place_before(ctx.text, start, end, g)
         name = ctx.text[start:end]
         kind = classify(name, g)
         # A company name the model read but did not tag is a description (商业银行, 而公司).
-        unsupported = kind == "company" and ctx.covered(start) and not ctx.entity_at(start, end, ORG)
+        unsupported = (
+            kind == "company"
+            and ctx.covered(start)
+            and not ctx.entity_at(start, end, ORG)
+            and not is_registered(name, g)
+        )
         if not unsupported and _acceptable(name, kind, g) and not _splits_word(ctx.text, end, g):
             out.append(_Name(start, end, name, "rule", kind))
     return out
+
+
+def _place_before(text: str, start: int, end: int, g: Grammar) -> int:
+    """Where a registered name starts when the place written right before it is its first word:
+    LAC reads 大连|万达集团股份有限公司 as a place and a company, the registration as one name."""
+    if start == 0 or not text[start - 1].isalpha():
+        return start
+    before = extraction_words().cut(text[max(0, start - 6) : start], HMM=False)
+    place = before[-1] if before else ""
+    if place and _is_place(place, g) and is_registered(text[start - len(place) : end], g):
+        return start - len(place)
+    return start
 
 
 def _extend(text: str, end: int, g: Grammar) -> int:

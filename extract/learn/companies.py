@@ -80,7 +80,7 @@ def gazetteer() -> Gazetteer:
 
 
 def company_candidates(view: View) -> tuple[list[Organisation], dict[tuple[int, int], tuple[str, float]]]:
-    """The rules' company mentions, gazetteer hits that no organisation mention overlaps, and the items of
+    """The rules' company mentions, gazetteer hits that no organisation mention holds, and the items of
     lists of companies, in order; and each list item's (tail word, share of items known as companies)."""
     g = gazetteer()
     found = [o for o in view.rules.organisations if o.kind == "company"]
@@ -88,8 +88,8 @@ def company_candidates(view: View) -> tuple[list[Organisation], dict[tuple[int, 
     starts = [s for s, _ in taken]
     for index, start, end in g.automaton.find_matches_as_indexes(view.text):
         i = bisect.bisect_left(starts, start)
-        if any(s < end and start < e for s, e in taken[max(i - 1, 0) : i + 2]):
-            continue
+        if any(s <= start and end <= e for s, e in taken[max(i - 1, 0) : i + 2]):
+            continue  # a name the rules found, or part of one; a longer known name competes with them
         name = g.ordered[index]
         found.append(Organisation(start=start, end=end, text=name, name=name, source="gazetteer"))
     listed = _list_items(view, found, taken)
