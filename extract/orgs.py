@@ -87,6 +87,7 @@ class CompanyRules(BaseModel):
     anchors: list[str]
     legal_forms: list[str]
     registered_forms: list[str]
+    place_after: list[str]
     branches: list[str]
     overrides: list[KindOverride]
     boundaries: list[str]
@@ -193,6 +194,10 @@ class Grammar:
         """Text made only of generic words and determiners: no proper part of a name."""
         words = alternation([*self.rules.generic, *self.rules.determiners])
         return regex.compile(rf"(?:{words})*")
+
+    @cached_property
+    def place_after(self) -> frozenset[str]:
+        return frozenset(self.rules.place_after)
 
     @cached_property
     def registered_re(self) -> regex.Pattern:
@@ -400,6 +405,15 @@ def _is_generic(name: str, kind: OrgKind | None, g: Grammar) -> bool:
     elif g.place_re.fullmatch(rest):
         return False
     return not rest or bool(g.generic_re.fullmatch(rest))
+
+
+def begins_place(text: str, end: int, grammar: Grammar | None = None) -> bool:
+    """Does a known name ending at ``end`` begin a place's name (深圳华强|北, X|路)? Only where the
+    character after it is a word of its own: 深圳华强|北京分公司 is the company's branch."""
+    g = grammar or company_rules()
+    if end >= len(text) or text[end] not in g.place_after:
+        return False
+    return len(extraction_words().cut(text[end : end + 3], HMM=False)[0]) == 1
 
 
 def is_registered(name: str, g: Grammar) -> bool:

@@ -132,3 +132,22 @@ def test_the_automaton_finds_what_the_alternation_of_the_short_forms_finds(words
     alternation = regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
     found = [(start, end) for _, start, end in automaton.find_matches_as_indexes(text)]
     assert found == [m.span() for m in alternation.finditer(text)]
+
+
+def test_a_known_name_that_begins_a_place_name_is_no_mention(tmp_path):
+    """A short form the registry learnt (北京首旺, from seed 000) and a gazetteer name (深圳华强) name
+    the company before 投资, not where they begin a street's or a road's name (深圳华强|北, X|路)."""
+    later = {
+        "id": "later",
+        "date": "2024-03-01",
+        "text": "深圳华强北商圈客流回升。北京首旺路正在改造。深圳华强投资5亿元建设新厂房，北京首旺也来投资。",
+    }
+    db_path = tmp_path / "r.db"
+    ingest([seed_copy(tmp_path / "seed", SIGNED_2023)], db_path, workers=1)
+    ingest([write_jsonl(tmp_path / "later.jsonl", later)], db_path, workers=1)
+    db = open_registry(db_path)
+    rows = db.query(
+        "select name, source from organisations where article_id = 'later' and kind = 'company' "
+        "order by start"
+    )
+    assert [(r["name"], r["source"]) for r in rows] == [("深圳华强", "gazetteer"), ("北京首旺", SOURCE)]

@@ -19,6 +19,7 @@ import regex
 
 from ..dictionary import word_tags
 from ..models import Organisation
+from ..orgs import begins_place
 from ..rules import rules_dir
 from ..words import extraction_words
 from .lists import enumerations
@@ -90,6 +91,8 @@ def company_candidates(view: View) -> tuple[list[Organisation], dict[tuple[int, 
         i = bisect.bisect_left(starts, start)
         if any(s <= start and end <= e for s, e in taken[max(i - 1, 0) : i + 2]):
             continue  # a name the rules found, or part of one; a longer known name competes with them
+        if begins_place(view.text, end):
+            continue
         name = g.ordered[index]
         found.append(Organisation(start=start, end=end, text=name, name=name, source="gazetteer"))
     listed = _list_items(view, found, taken)

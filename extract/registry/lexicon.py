@@ -24,7 +24,7 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 
 from ..dictionary import plain_words, word_tags
 from ..models import Organisation
-from ..orgs import short_forms
+from ..orgs import begins_place, short_forms
 from ..sentences import sentence_at, split_sentences
 from .linking import is_full_name, is_short_form, rules, split_place
 from .store import add_mentions
@@ -107,7 +107,12 @@ def apply_lexicon(db: sqlite_utils.Database) -> int:
     for article in db.query("select id, text from articles order by id"):
         spans = taken[article["id"]]
         matches = automaton.find_matches_as_indexes(article["text"])
-        found = [(m, n) for _, m, n in matches if not any(s < n and m < e for s, e in spans)]
+        text = article["text"]
+        found = [
+            (m, n)
+            for _, m, n in matches
+            if not any(s < n and m < e for s, e in spans) and not begins_place(text, n)
+        ]
         if found:
             add_mentions(db, article["id"], "organisations", _mentions(article["text"], found, learnt))
             added += len(found)
