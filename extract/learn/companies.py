@@ -53,6 +53,8 @@ TRIM_WORDS = 3
 EXTEND_WORDS = 2
 #: Latin names (IBM, DisplaySearch, Alix Partners): the grammar and the gazetteer miss most of them.
 HAN_WORD = regex.compile(r"\p{Han}+")
+#: Words joining two names in one span.
+JOINT = regex.compile(r"与|和|及|、")
 LATIN = regex.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9&]*(?:[ \-][A-Z][A-Za-z0-9&]*)*(?![A-Za-z0-9])")
 
 
@@ -115,8 +117,9 @@ def company_candidates(view: View) -> tuple[list[Organisation], dict[tuple[int, 
 
 
 def _variants(view: View, o: Organisation) -> list[Organisation]:
-    """Other boundaries of a candidate: its last words (a description cut off its left) and, for a short
-    hit, the hit with the next words (the fuller name it opens); ``source`` says which (``trim:rule``)."""
+    """Other boundaries of a candidate: its last words (a description cut off its left), the name after a
+    conjunction, the name without a one-character word at its end, and, for a short hit, the hit with the
+    next words (the fuller name it opens); ``source`` says which (``trim:rule``, ``split:ner``)."""
     text, starts, ends = view.text, view.token_starts, view.token_ends
     out = []
     i = view.token_at(o.start)
@@ -125,6 +128,17 @@ def _variants(view: View, o: Organisation) -> list[Organisation]:
             if o.end - starts[j] < 2 or starts[j] >= o.end:
                 break
             out.append((starts[j], o.end, f"trim:{o.source}"))
+        # two names run together (江西省国资委与赣商联合股份有限公司): the one after the last conjunction
+        joint = JOINT.search(text, o.start, o.end)
+        if joint is not None and o.end - joint.end() >= 2:
+            last = joint
+            while (nxt := JOINT.search(text, last.end(), o.end)) is not None and o.end - nxt.end() >= 2:
+                last = nxt
+            out.append((last.end(), o.end, f"split:{o.source}"))
+        # a word the name took in after it (恒大地产|近, 亚投行|将)
+        k = view.token_at(o.end - 1)
+        if ends[k] == o.end and ends[k] - starts[k] == 1 and starts[k] - o.start >= 2:
+            out.append((o.start, starts[k], f"cut:{o.source}"))
     j = view.token_at(o.end)
     if o.end - o.start <= 4 and j < len(starts) and starts[j] == o.end:
         for k in range(j, min(j + EXTEND_WORDS, len(starts))):
