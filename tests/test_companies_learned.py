@@ -9,6 +9,7 @@ import pytest
 from extract.learn.companies import gazetteer
 from extract.models import Article
 from extract.pipeline import Extractor
+from extract.records import company_names
 
 #: Press-style frames a registered name is put into (the name replaces {}).
 FRAMES = (
@@ -93,3 +94,14 @@ def test_items_of_a_list_of_companies_are_candidates_a_name_at_a_time():
     items = {text[s:e]: tail for (s, e), (tail, _) in listed.items()}
     assert items == dict.fromkeys(["惠普", "佳能", "爱普生", "兄弟", "三星"], "品牌")
     assert "爱普生" in {o.name for o in found if o.source == "list"}, "a name no list knows is offered"
+
+
+def test_names_of_one_company_in_the_gazetteer_are_one_record(extractor):
+    """中石化 after 中国石化 is the same company (one line of the curated list): the export lists it once,
+    under the name the article wrote first, as the gold and a reader count it."""
+    text = "中国石化在南京投资建设炼化一体化项目。中石化有关负责人表示，项目明年投产。"
+    article = Article(id="t", text=text)
+    organisations = [o for o in extractor(article).organisations if o.kind == "company"]
+    assert [o.name for o in organisations] == ["中国石化", "中石化"]
+    assert organisations[1].refers_to == "中国石化"
+    assert company_names([(o.name, o.refers_to) for o in organisations]) == ["中国石化"]

@@ -51,6 +51,8 @@ LIST_NAME = 16
 TRIM_WORDS = 3
 #: Words a short hit is extended by at most, to find the fuller name it opens (天润|曲轴, 万达|信息).
 EXTEND_WORDS = 2
+#: The share class letter of a securities code (matchina writes A601088 where adata writes 601088).
+SHARE_CODE = regex.compile(r"^A(?=\d{6}$)")
 #: Latin names (IBM, DisplaySearch, Alix Partners): the grammar and the gazetteer miss most of them.
 HAN_WORD = regex.compile(r"\p{Han}+")
 #: Words joining two names in one span.
@@ -66,6 +68,9 @@ class Gazetteer(NamedTuple):
     provenance: dict[str, str]
     """Each name's list and what the name is there (``curated|short name``): a hand-curated short
     name is a company more often than a securities short name that is also a word."""
+    company: dict[str, str]
+    """Each name's company: names with one key are one company's (中国石化, 中石化 and
+    中国石油化工集团有限公司; 神华 and 中国神华, one securities code)."""
 
 
 @cache
@@ -73,13 +78,32 @@ def gazetteer() -> Gazetteer:
     """The gazetteer's names, loaded once."""
     path = rules_dir() / "gazetteer" / "companies.tsv"
     provenance: dict[str, str] = {}
+    company: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         if line:
             name, source, what = [*line.split("\t"), "", ""][:3]
-            provenance.setdefault(name, f"{source.split(':', 1)[0]}|{what}")
+            listed, _, key = source.partition(":")
+            provenance.setdefault(name, f"{listed}|{what}")
+            company.setdefault(name, SHARE_CODE.sub("", key))  # matchina's A601088 is adata's 601088
     names = sorted(provenance)
     automaton = ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    return Gazetteer(frozenset(names), automaton, names, provenance)
+    return Gazetteer(frozenset(names), automaton, names, provenance, company)
+
+
+def one_company(organisations: list[Organisation]) -> list[Organisation]:
+    """Names of one company in the gazetteer refer to the first of them the article writes (中石化 after
+    中国石化, 农发行 after 中国农业发展银行): one record per company, as the gold and a reader count them."""
+    company = gazetteer().company
+    first: dict[str, str] = {}
+    out = []
+    for o in organisations:
+        key = company.get(o.name) if o.kind == "company" and o.refers_to is None else None
+        if key:
+            written = first.setdefault(key, o.name)
+            if written != o.name:
+                o = o.model_copy(update={"refers_to": written})
+        out.append(o)
+    return out
 
 
 def company_candidates(view: View) -> tuple[list[Organisation], dict[tuple[int, int], tuple[str, float]]]:
@@ -223,6 +247,7 @@ def company_features(
         f[f"han_after+source:{o.source}"] = 1.0
     if name.endswith(LEGAL_ENDINGS):
         f["legal_ending"] = 1.0
+    f[f"proper:{_proper_part(view, o)}"] = 1.0
     if name.isascii():
         f["latin"] = 1.0
     if (o.start, o.end) in listed:
@@ -230,6 +255,31 @@ def company_features(
         f[f"list_tail:{word or '<none>'}"] = 1.0
         f[f"list_known:{round(share * 4)}"] = 1.0
     return f
+
+
+#: jieba's tags of words that are names: persons, places, organisations, other proper nouns, abbreviations.
+PROPER_TAGS = frozenset(("nr", "nrt", "nrfg", "ns", "nt", "nz", "j"))
+
+
+def _proper_part(view: View, o: Organisation) -> str:
+    """What in the name is no ordinary word: a proper noun, a word jieba does not know (whole, or cut into
+    single characters), Latin letters; or nothing (经常出现同一时点, 花卉苗木, 海量数据: descriptions,
+    whatever found them)."""
+    tags = word_tags()
+    kinds = set()
+    run = 0  # single characters in a row: a word jieba does not know, cut apart
+    for w in view.words_in(o.start, o.end):
+        tag = tags.get(w)
+        run = run + 1 if len(w) == 1 and HAN_WORD.fullmatch(w) else 0
+        if run == 2:
+            kinds.add("chars")
+        if tag in PROPER_TAGS:
+            kinds.add("tag")
+        elif tag is None and len(w) >= 2:
+            kinds.add("unknown")
+        elif w.isascii() and w.isalnum():
+            kinds.add("latin")
+    return "+".join(sorted(kinds)) or "none"
 
 
 def judged_companies(view: View) -> list[tuple[Organisation, dict[str, float]]]:
