@@ -146,6 +146,12 @@ def pair_features(
     }
     if len(between) <= 6 and not inside:
         f[f"between:{between}"] = 1.0
+    if kind == "company" and not inside:
+        # the verbs that tie a company to a project across a clause (X投资120亿元建设Y, 由X承建)
+        lo, hi = (end, min(fact.start, end + WINDOW)) if after else (max(fact.end, start - WINDOW), start)
+        for w in view.words_in(lo, hi):
+            if len(w) >= 2:
+                f[f"company_between:{w}|{direction}"] = 1.0
     if AGGREGATE.search(between) or AGGREGATE.search(_before(view, fact.start, 10)):
         f["aggregate"] = 1.0
         f[f"aggregate+label:{label}"] = 1.0
