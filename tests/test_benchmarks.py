@@ -47,3 +47,13 @@ def test_the_cluener_benchmark_scores_the_shipped_pipeline_and_its_parts():
     assert {"projreg", "projreg, rules + LAC only", "gazetteer alone"} <= by_name.keys()
     gold = sum(len(companies_cluener.gold_spans(json.loads(line))) for line in lines)
     assert all(r.tp + r.fn == gold for r in results)
+
+
+@pytest.mark.shared
+def test_the_cluener_benchmark_prints_each_systems_scores_as_json(capsys):
+    path = shared_path("bench", "cluener-dev.jsonl")
+    assert companies_cluener.main([str(path), "--limit", "20", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {"p", "r", "f1", "tp", "fp", "fn"} <= report["projreg"].keys()
+    gold = report["projreg"]["tp"] + report["projreg"]["fn"]
+    assert all(scores["tp"] + scores["fn"] == gold for scores in report.values())
