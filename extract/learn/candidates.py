@@ -28,9 +28,9 @@ HAN = regex.compile(r"\p{Han}")
 LENGTHS = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30)
 #: The bucket name of each length, looked up rather than searched for each candidate.
 BUCKETS = [str(LENGTHS[min(bisect.bisect_left(LENGTHS, n), len(LENGTHS) - 1)]) for n in range(64)]
-#: One search for the marks a name may hold, each match naming its feature.
 #: A line between two places (沈阳到丹东, 锦屏至苏南, 六枝至安龙高速): railways, roads and power lines.
 ROUTE = regex.compile(r"\p{Han}{2}[至到]\p{Han}{2}")
+#: One search for the marks a name may hold, each match naming its feature.
 MARKS = regex.compile(r"(?P<digit>\d)|(?P<latin>[A-Za-z])|(?P<quote>[“”‘’「」『』《》])")
 
 

@@ -53,10 +53,11 @@ TRIM_WORDS = 3
 EXTEND_WORDS = 2
 #: The share class letter of a securities code (matchina writes A601088 where adata writes 601088).
 SHARE_CODE = regex.compile(r"^A(?=\d{6}$)")
-#: Latin names (IBM, DisplaySearch, Alix Partners): the grammar and the gazetteer miss most of them.
+#: A word of Chinese characters only (what a short hit may be extended by).
 HAN_WORD = regex.compile(r"\p{Han}+")
 #: Words joining two names in one span.
 JOINT = regex.compile(r"与|和|及|、")
+#: Latin names (IBM, DisplaySearch, Alix Partners): the grammar and the gazetteer miss most of them.
 LATIN = regex.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9&]*(?:[ \-][A-Z][A-Za-z0-9&]*)*(?![A-Za-z0-9])")
 
 
@@ -153,12 +154,9 @@ def _variants(view: View, o: Organisation) -> list[Organisation]:
                 break
             out.append((starts[j], o.end, f"trim:{o.source}"))
         # two names run together (江西省国资委与赣商联合股份有限公司): the one after the last conjunction
-        joint = JOINT.search(text, o.start, o.end)
-        if joint is not None and o.end - joint.end() >= 2:
-            last = joint
-            while (nxt := JOINT.search(text, last.end(), o.end)) is not None and o.end - nxt.end() >= 2:
-                last = nxt
-            out.append((last.end(), o.end, f"split:{o.source}"))
+        joints = [m.end() for m in JOINT.finditer(text, o.start, o.end) if o.end - m.end() >= 2]
+        if joints:
+            out.append((joints[-1], o.end, f"split:{o.source}"))
         # a word the name took in after it (恒大地产|近, 亚投行|将)
         k = view.token_at(o.end - 1)
         if ends[k] == o.end and ends[k] - starts[k] == 1 and starts[k] - o.start >= 2:

@@ -114,7 +114,7 @@ def _article_examples(
     mentions = Mentions(sorted((s, e, g) for g, (_, spans) in enumerate(groups) for s, e in spans))
     # The companies of the gold record: extraction offers projects the companies the model accepted,
     # so the owner model learns from companies too (not from every candidate, most inside names)
-    named = {norm(n) for c in truth.companies for n in [c["name"], *c.get("aliases", [])]}
+    named = {n for c in truth.companies for n in _company_names(c)}
     company_orgs = [o for o in company_candidates(view)[0] if named & {norm(o.name), norm(o.refers_to or "")}]
     facts = [*(m for m in view.rules.money if m.yuan is not None), *view.rules.capacities, *company_orgs]
     for fact, g, mention, rank in offers(view, facts, mentions):
@@ -150,14 +150,18 @@ def _company_examples(view: View, truth: Truth, out: list[Example], w: float) ->
     """Each company candidate: a company of the gold record, or not (optional ones teach nothing)."""
     required, optional = set(), set()
     for c in truth.companies:
-        names = {norm(n) for n in [c["name"], *c.get("aliases", [])]}
-        (optional if c.get("optional") else required).update(names)
+        (optional if c.get("optional") else required).update(_company_names(c))
     for o, f in judged_companies(view):
         names = {norm(o.name), norm(o.refers_to or "")}
         if names & required:
             out.append((f, True, w))
         elif not names & optional:
             out.append((f, False, w))
+
+
+def _company_names(company: dict) -> set[str]:
+    """A gold company's name and aliases, normalised as the scorer compares them."""
+    return {norm(n) for n in [company["name"], *company.get("aliases", [])]}
 
 
 def _name_examples(view: View, truth: Truth, heads: tuple[str, ...], sets: dict[str, list[Example]]) -> None:

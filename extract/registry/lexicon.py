@@ -105,16 +105,14 @@ def apply_lexicon(db: sqlite_utils.Database) -> int:
         taken[row["article_id"]].append((row["start"], row["end"]))
     added = 0
     for article in db.query("select id, text from articles order by id"):
-        spans = taken[article["id"]]
-        matches = automaton.find_matches_as_indexes(article["text"])
-        text = article["text"]
+        spans, text = taken[article["id"]], article["text"]
         found = [
             (m, n)
-            for _, m, n in matches
+            for _, m, n in automaton.find_matches_as_indexes(text)
             if not any(s < n and m < e for s, e in spans) and not begins_place(text, n)
         ]
         if found:
-            add_mentions(db, article["id"], "organisations", _mentions(article["text"], found, learnt))
+            add_mentions(db, article["id"], "organisations", _mentions(text, found, learnt))
             added += len(found)
     return added
 
