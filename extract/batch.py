@@ -42,7 +42,7 @@ from .pipeline import Extraction, Extractor, content_hash, pipeline_version
 from .registry import MENTION_TABLES, open_registry
 from .registry.linking import link_registry
 from .registry.schema import RegistryError
-from .registry.store import finish_run, known_hashes, record_failure, start_run, write_extractions
+from .registry.store import KnownArticles, finish_run, record_failure, start_run, write_extractions
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def ingest(
     version = pipeline_version()
     interrupted = mark_interrupted(db)
     summary = RunSummary(run_id=start_run(db, command, version), interrupted=interrupted)
-    known = known_hashes(db)
+    known = KnownArticles(db_path)
     total = count_inputs(paths)
     wanted = workers or os.cpu_count() or 1
     summary.workers = wanted if engine == "dask" else _pool_size(wanted, total)
@@ -159,11 +159,11 @@ def ingest(
                 if len(pending) >= BATCH_SIZE:
                     _flush(db, db_path, pending, summary.run_id, version)
         _flush(db, db_path, pending, summary.run_id, version)
-        if summary.new or summary.changed or not links_current(db, summary.run_id):
-            link_registry(db)
+        link_registry(db, incremental=True)
         status = "finished"
     finally:
         bar.close()
+        known.close()
         summary.records = dict(records)
         summary.seconds = round(time.perf_counter() - started, 3)
         _finish(db, summary, status)
@@ -177,21 +177,7 @@ def mark_interrupted(db: sqlite_utils.Database) -> int:
     return cursor.rowcount
 
 
-def links_current(db: sqlite_utils.Database, run_id: int) -> bool:
-    """Whether the links, learnt names and review decisions applied are those of the registry as it is.
-
-    They are if the run before ``run_id`` finished: a finished run relinks
-    last, and a review decision relinks at once. Then a run that writes no
-    article need not relink (10 s for a registry of 100k articles); after an
-    interrupted or failed run, which may have written batches, it must.
-    """
-    row = db.execute("select status from runs where id < ? order by id desc limit 1", [run_id]).fetchone()
-    return row is not None and row[0] == "finished"
-
-
-def _tasks(
-    items: Iterable[Article | IngestFailure], known: dict[str, tuple[str, str]], version: str
-) -> Iterator[Task]:
+def _tasks(items: Iterable[Article | IngestFailure], known: KnownArticles, version: str) -> Iterator[Task]:
     """Inputs as tasks: unchanged articles shrink to their id, so only real work is sent to workers."""
     for item in items:
         if isinstance(item, Article) and known.get(item.id) == (content_hash(item), version):
@@ -355,7 +341,7 @@ def _extract(articles: list[Article]) -> list[Extraction | IngestFailure]:
         ]
 
 
-def _count(summary: RunSummary, records: Counter[str], result: Result, known: dict) -> None:
+def _count(summary: RunSummary, records: Counter[str], result: Result, known: KnownArticles) -> None:
     if isinstance(result, Unchanged):
         summary.unchanged += 1
     elif isinstance(result, IngestFailure):

@@ -189,9 +189,10 @@ def relink(db_path: Path) -> None:
     """Link the whole registry again: review decisions, company short forms, canonical records.
 
     \b
-    Every ingest that writes an article relinks already; this command is for
-    after a crash, a rules change or a hand edit of the database. Prints the
-    canonical projects and companies it leaves, and how long it took.
+    Every ingest links what its articles reach already, with the same result;
+    this command links everything from scratch: after a hand edit of the
+    database, or to check that result. Prints the canonical projects and
+    companies it leaves, and how long it took.
 
     \b
     Example:

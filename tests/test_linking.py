@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from extract.batch import ingest
 from extract.registry import open_registry
-from extract.registry.linking import _cluster, _Edge, link_registry, review_key
+from extract.registry.clusters import Edge, cluster
+from extract.registry.linking import link_registry, review_key
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SIGNED_2023 = "000_8737681036cd964a"
@@ -172,7 +173,7 @@ def test_clusters_do_not_depend_on_edge_order(order):
         ("a5:1", "a3:1"),
         ("a2:1", "a3:1"),
     ]
-    edges = [_Edge(a, b, 0.5 + 0.05 * k, "core", {}) for k, (a, b) in enumerate(pairs)]
-    groups, _ = _cluster(ids, article_of, [edges[i] for i in order], [])
-    expected, _ = _cluster(ids, article_of, edges, [])
+    edges = [Edge(a, b, 0.5 + 0.05 * k, "core", {}) for k, (a, b) in enumerate(pairs)]
+    groups, _ = cluster(ids, article_of, [edges[i] for i in order], [])
+    expected, _ = cluster(ids, article_of, edges, [])
     assert sorted(map(sorted, groups.values())) == sorted(map(sorted, expected.values()))

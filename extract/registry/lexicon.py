@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 
 import regex
 import sqlite_utils
@@ -26,7 +27,9 @@ from ..dictionary import plain_words, word_tags
 from ..models import Organisation
 from ..orgs import begins_place, short_forms
 from ..sentences import sentence_at, split_sentences
-from .linking import is_full_name, is_short_form, rules, split_place
+from .changes import articles_containing, chunks, query_in
+from .clusters import rules
+from .company_links import is_full_name, is_short_form, split_place
 from .store import add_mentions
 
 SOURCE = "registry"
@@ -34,35 +37,61 @@ HAN = regex.compile(r"\p{Han}+")
 LATIN = regex.compile(r"(?=.*[A-Za-z])[A-Za-z0-9&. -]+")
 
 
-def learn(db: sqlite_utils.Database) -> dict[str, str]:
+def learn(db: sqlite_utils.Database, changed: set[str] | None = None) -> dict[str, str]:
     """Short form → the one full company name it stands for, from the names articles wrote in full.
 
     A short form of two different full names (中国石油 of two subsidiaries)
     stands for neither; one shorter than ``lexicon_min_length`` (世宝) or
     made of common words only (中国海洋 ← 中国海洋石油公司) would be found in
-    articles about anything else.
+    articles about anything else. Each full name's short forms are worked out
+    once (table ``short_forms``, an empty one where it has none): with
+    ``changed`` articles given, only their names are new.
     """
-    minimum = rules().companies.lexicon_min_length
-    fulls: dict[str, set[str]] = defaultdict(set)
-    sources: dict[str, str] = {}
-    rows = db.query(
-        "select name, min(article_id) as article_id from organisations"
-        " where kind = 'company' and source is not ? group by name order by name",
-        [SOURCE],
+    sql = "select distinct name from organisations where +kind = 'company' and source is not ?"
+    if changed is None:
+        db.execute("delete from short_forms")
+        names = {r[0] for r in db.execute(sql, [SOURCE])}
+    else:
+        db.execute(GONE_SQL, [SOURCE])
+        names = {r[0] for r in query_in(db, sql + " and article_id in ({marks})", changed, before=(SOURCE,))}
+        known = "select distinct full_name from short_forms where full_name in ({marks})"
+        names -= {r[0] for r in query_in(db, known, names)}
+    db["short_forms"].insert_all(
+        [
+            {"full_name": n, "short_form": s}
+            for n in sorted(filter(is_full_name, names))
+            for s in _short_forms(n) or [""]
+        ],
+        pk=("full_name", "short_form"),
     )
-    for row in rows:
-        sources[row["name"]] = row["article_id"]
-        if is_full_name(row["name"]):
-            for short in short_forms(row["name"]):
-                if len(short) >= minimum and is_short_form(short, row["name"]) and _brand(short):
-                    fulls[short].add(row["name"])
-    learnt = {short: next(iter(names)) for short, names in sorted(fulls.items()) if len(names) == 1}
+    learnt = dict(db.execute(LEARNT_SQL, [SOURCE]).fetchall())
+    sources = dict(query_in(db, SOURCES_SQL, set(learnt.values()), after=(SOURCE,)))
+    db.execute("delete from lexicon")
     db["lexicon"].insert_all(
-        [{"short_form": s, "full_name": f, "learnt_from": sources[f]} for s, f in learnt.items()],
+        [{"short_form": s, "full_name": f, "learnt_from": sources[f]} for s, f in sorted(learnt.items())],
         pk="short_form",
-        replace=True,
     )
     return learnt
+
+
+#: (``+o.kind``: look a name up by its index, not every company mention by theirs.)
+#: Full names no article writes any more (a changed article dropped them) leave the table.
+GONE_SQL = """delete from short_forms where not exists (select 1 from organisations o
+    where o.name = short_forms.full_name and +o.kind = 'company' and o.source is not ?)"""
+#: Short forms of exactly one full name the articles write.
+LEARNT_SQL = """select s.short_form, min(s.full_name) from short_forms s where s.short_form != ''
+    and exists (select 1 from organisations o
+        where o.name = s.full_name and +o.kind = 'company' and o.source is not ?)
+    group by s.short_form having count(*) = 1 order by s.short_form"""
+#: The first article (by id) that writes each full name.
+SOURCES_SQL = """select name, min(article_id) from organisations
+    where name in ({marks}) and kind = 'company' and source is not ? group by name"""
+
+
+def _short_forms(full: str) -> list[str]:
+    """The short forms of a full name the lexicon may learn."""
+    minimum = rules().companies.lexicon_min_length
+    return sorted(s for s in short_forms(full) if len(s) >= minimum and is_short_form(s, full) and _brand(s))
 
 
 def _brand(short: str) -> bool:
@@ -84,37 +113,58 @@ def _brand(short: str) -> bool:
     return any(HAN.fullmatch(w) and (not known.get(w) or tags.get(w) in brand_tags) for w in words)
 
 
-def apply_lexicon(db: sqlite_utils.Database) -> int:
-    """Rebuild the learnt mentions of every article; returns how many there are.
+def apply_lexicon(db: sqlite_utils.Database, changed: set[str] | None = None) -> None:
+    """Rebuild the learnt mentions: of every article, or (``changed`` articles given) of those articles
+    and of every article holding a short form learnt, lost or moved to another full name since.
 
-    Every article is searched for every learnt short form at once, by an
+    An article is searched for every learnt short form at once, by an
     Aho-Corasick automaton, leftmost-longest as a regex alternation of them
     longest first would find: 1.5 s over 107k articles and 1,600 short forms,
-    where the regex took 210 s (on every ingest run, however small). For one
-    article's few names, :func:`~extract.orgs.leftmost_longest` (``str.find``
-    per name) is the faster way: an automaton built per article cost 5 times more.
+    where the regex took 210 s. Which old articles hold a new short form, the
+    trigram index says (:func:`~.changes.articles_containing`).
     """
-    db.execute("delete from organisations where source = ?", [SOURCE])
-    db.execute("delete from lexicon")
-    learnt = learn(db)
-    if not learnt:
-        return 0
+    old = dict(db.execute("select short_form, full_name from lexicon").fetchall())
+    learnt = learn(db, changed)
+    if changed is None:
+        db.execute("delete from organisations where source = ?", [SOURCE])
+        articles = db.execute("select id, text from articles order by id")
+        taken_rows = db.execute("select article_id, start, [end] from organisations")
+    else:
+        moved = {s for s in old.keys() | learnt.keys() if old.get(s) != learnt.get(s)}
+        sql = "select article_id from organisations where source = ? and name in ({marks})"
+        ids = set(changed) | {r[0] for r in query_in(db, sql, moved, before=(SOURCE,))}
+        for short in sorted(moved & learnt.keys()):
+            ids |= articles_containing(db, short)
+        for chunk in chunks(ids):
+            marks = ", ".join("?" * len(chunk))
+            db.execute(
+                f"delete from organisations where source = ? and article_id in ({marks})", [SOURCE, *chunk]
+            )
+        articles = query_in(db, "select id, text from articles where id in ({marks})", ids)
+        taken_rows = query_in(
+            db, "select article_id, start, [end] from organisations where article_id in ({marks})", ids
+        )
+    if learnt:
+        _find(db, articles, taken_rows, learnt)
+
+
+def _find(
+    db: sqlite_utils.Database, articles: Iterable[tuple], taken_rows: Iterable[tuple], learnt: dict[str, str]
+) -> None:
+    """Add the learnt short forms each article holds, outside the names already found in it."""
     automaton = AhoCorasick(list(learnt), matchkind=MatchKind.LeftmostLongest)
     taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for row in db.query("select article_id, start, [end] from organisations"):
-        taken[row["article_id"]].append((row["start"], row["end"]))
-    added = 0
-    for article in db.query("select id, text from articles order by id"):
-        spans, text = taken[article["id"]], article["text"]
+    for article_id, start, end in taken_rows:
+        taken[article_id].append((start, end))
+    for article_id, text in articles:
+        spans = taken[article_id]
         found = [
             (m, n)
             for _, m, n in automaton.find_matches_as_indexes(text)
             if not any(s < n and m < e for s, e in spans) and not begins_place(text, n)
         ]
         if found:
-            add_mentions(db, article["id"], "organisations", _mentions(text, found, learnt))
-            added += len(found)
-    return added
+            add_mentions(db, article_id, "organisations", _mentions(text, found, learnt))
 
 
 def _mentions(text: str, found: list[tuple[int, int]], learnt: dict[str, str]) -> list[Organisation]:

@@ -280,3 +280,66 @@ def m007_project_scores(db: sqlite_utils.Database) -> None:
     for column in ("name_score", "investment_score"):
         if column not in db["projects"].columns_dict:
             db["projects"].add_column(column, float)
+
+
+#: A trigger's note of a changed article. Not ``insert or ignore``: the statement that fires a
+#: trigger imposes its own conflict handling (a plain UPDATE aborts on the duplicate).
+NOTE_CHANGE = """insert into changed_articles (article_id) select {row}.{column}
+    where not exists (select 1 from changed_articles where article_id = {row}.{column});"""
+
+
+@migrations()
+def m008_incremental_links(db: sqlite_utils.Database) -> None:
+    """What incremental linking reads (extract/registry/changes.py): the articles changed since the last
+    link, noted by triggers; each project record's link keys; each company mention's normalised names;
+    the short forms of each full company name; a trigram index of the articles' texts.
+
+    All derived: a full relink (``projreg relink``) rebuilds them, and the first link after this
+    migration is a full one.
+    """
+    db["changed_articles"].create({"article_id": str}, pk="article_id")
+    for table in ("projects", "organisations"):
+        for event, row in (("insert", "new"), ("delete", "old")):
+            db.execute(
+                f"create trigger [{table}_{event}_changes] after {event} on [{table}] begin"
+                f" {NOTE_CHANGE.format(row=row, column='article_id')} end"
+            )
+    for event in ("insert", "update"):  # a new text may hold learnt short forms; a new date reorders
+        db.execute(
+            f"create trigger [articles_{event}_changes] after {event} on articles begin"
+            f" {NOTE_CHANGE.format(row='new', column='id')} end"
+        )
+    db["link_records"].create(
+        {"project_id": str, "article_id": str, "key": str, "core": str}, pk="project_id"
+    )
+    db["link_records"].create_index(["article_id"])
+    db["link_keys"].create({"role": str, "key": str, "project_id": str}, pk=("role", "key", "project_id"))
+    db["link_keys"].create_index(["project_id", "role", "key"])
+    db["company_mentions"].create({"id": str, "article_id": str, "name": str, "full": str}, pk="id")
+    for column in ("article_id", "name", "full"):
+        db["company_mentions"].create_index([column])
+    db["company_forms"].create({"form": str, "full": str}, pk=("form", "full"))
+    db["company_forms"].create_index(["full"])
+    db["short_forms"].create({"full_name": str, "short_form": str}, pk=("full_name", "short_form"))
+    db["short_forms"].create_index(["short_form"])
+    db["link_state"].create({"key": str, "value": str}, pk="key")
+    # What a link asks of a few names (how many mentions, the first article) is read from this index
+    # alone: through the index on name, every mention of a common name was read from the table.
+    db.execute("drop index idx_organisations_name")
+    db["organisations"].create_index(["name", "kind", "source", "article_id"])
+    for column in ("key", "root_id"):
+        db["canonical_projects"].add_column(column, str)
+    db["canonical_projects"].create_index(["key"])
+    db.execute(
+        "create virtual table article_grams_fts using fts5(text, content='articles', content_rowid='rowid',"
+        " tokenize='trigram', detail='none')"
+    )
+    delete = (
+        "insert into article_grams_fts (article_grams_fts, rowid, text)"
+        " values ('delete', old.rowid, old.text);"
+    )
+    insert = "insert into article_grams_fts (rowid, text) values (new.rowid, new.text);"
+    for event, body in (("insert", insert), ("delete", delete), ("update of text", delete + insert)):
+        name = event.split()[0]
+        db.execute(f"create trigger articles_grams_{name} after {event} on articles begin {body} end")
+    db.execute("insert into article_grams_fts (article_grams_fts) values ('rebuild')")

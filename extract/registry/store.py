@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
+import threading
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlite_utils
@@ -29,10 +32,33 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def known_hashes(db: sqlite_utils.Database) -> dict[str, tuple[str, str]]:
-    """article id → (content hash, pipeline version) of what the registry holds."""
-    rows = db.execute("select id, content_hash, pipeline_version from articles").fetchall()
-    return {row[0]: (row[1], row[2]) for row in rows}
+class KnownArticles:
+    """article id → (content hash, pipeline version) of what the registry holds, asked one id at a time.
+
+    A run used to read every article's hash at its start: O(registry) for a
+    batch of any size (10M rows for a daily batch into a registry of 10M). An
+    id is asked by primary key instead, through a connection of its own, since
+    the worker pool reads its tasks in a thread of its own; it sees what the
+    run has committed, which changes no answer, since an id comes once a run
+    (:func:`..ingest.iter_inputs`).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self._conn = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.Lock()
+
+    def get(self, article_id: str) -> tuple[str, str] | None:
+        with self._lock:  # fetchall ends the read at once: an open one would hold the WAL back from the file
+            rows = self._conn.execute(
+                "select content_hash, pipeline_version from articles where id = ?", [article_id]
+            ).fetchall()
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def __contains__(self, article_id: str) -> bool:
+        return self.get(article_id) is not None
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 def start_run(db: sqlite_utils.Database, command: str, version: str) -> int:
