@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from conftest import shared_path
 from test_lexicon import LATER, write_jsonl
-from test_linking import SIGNED_2023, content, copy_registry, seed_copy
+from test_linking import BUILDING_2025, METHANOL_CORE, SIGNED_2023, content, copy_registry, seed_copy
 
 from extract.batch import ingest
 from extract.registry import linking, open_registry
 from extract.registry.changes import articles_containing, changed_articles
 from extract.registry.lexicon import SOURCE
 from extract.registry.linking import link_registry
-from extract.registry.review import reject
+from extract.registry.review import accept, merge, reject, split, undo, unreject
 
 
 @pytest.fixture
@@ -92,6 +92,41 @@ def test_review_decisions_hold_through_incremental_batches(tmp_path, incremental
     ingest([write_jsonl(tmp_path / "later.jsonl", LATER)], db_path, workers=1)
     assert project not in {r[0] for r in open_registry(db_path).execute("select review_key from projects")}
     assert_same(db_path, tmp_path)
+
+
+def test_each_review_decision_links_what_it_changes_as_a_full_relink_would(tmp_path, incremental):
+    db_path = tmp_path / "r.db"
+    ingest([seed_copy(tmp_path / "seed", SIGNED_2023, BUILDING_2025)], db_path, workers=1)
+    ingest([write_jsonl(tmp_path / "later.jsonl", LATER)], db_path, workers=1)
+    db = open_registry(db_path)
+
+    def project(pattern: str) -> str:
+        return db.execute("select id from projects where name like ? order by id", [pattern]).fetchone()[0]
+
+    def canonical(project_id: str) -> str:
+        return db["project_links"].get(project_id)["canonical_id"]
+
+    lishu, jidian = project(f"梨树{METHANOL_CORE}%"), project(f"吉电股份{METHANOL_CORE}%")
+    other = db.execute(
+        "select id from projects where id not in (?, ?) order by id", [lishu, jidian]
+    ).fetchone()[0]
+    first, second = (r[0] for r in db.execute("select id from canonical_companies order by id limit 2"))
+    company = db.execute("select name from company_links where canonical_id = ?", [second]).fetchone()[0]
+    decisions = [
+        lambda: split(db, lishu, "ana"),
+        lambda: merge(db, canonical(lishu), canonical(jidian), "ana"),
+        lambda: accept(db, f"link:{jidian}", "bo"),
+        lambda: reject(db, other, "bo"),
+        lambda: unreject(db, other, "bo"),
+        lambda: merge(db, first, second, "ana"),
+        lambda: reject(db, f"company:{company}", "bo"),
+        lambda: undo(db, "ana"),
+    ]
+    for decide in decisions:
+        before = len(incremental)
+        decide()
+        assert incremental[before:] and all(given is not None for given in incremental[before:])
+        assert_same(db_path, tmp_path)
 
 
 def test_the_trigram_index_finds_every_article_holding_a_name(tmp_path):

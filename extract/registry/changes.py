@@ -2,7 +2,8 @@
 
 Triggers (schema migration m008) note every article whose projects or
 organisations were written or deleted, whoever wrote them: an ingest batch,
-a re-ingest, the lexicon, a run killed half-way. Incremental linking
+a re-ingest, the lexicon, a run killed half-way; a review decision notes the
+articles of the records it is about. Incremental linking
 (:func:`~extract.registry.linking.link_registry`) starts from these articles
 and reaches only the records they can link to; a full relink clears them.
 
@@ -28,6 +29,11 @@ CHUNK = 500
 
 def changed_articles(db: sqlite_utils.Database) -> set[str]:
     return {row[0] for row in db.execute(f"select article_id from [{CHANGED}]").fetchall()}
+
+
+def note_changes(db: sqlite_utils.Database, articles: Iterable[str]) -> None:
+    """Have the next link start from ``articles`` too (a review decision changes no row the triggers see)."""
+    db[CHANGED].insert_all(({"article_id": a} for a in sorted(set(articles))), pk="article_id", ignore=True)
 
 
 def forget_changes(db: sqlite_utils.Database) -> None:

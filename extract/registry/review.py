@@ -25,6 +25,7 @@ import regex
 import sqlite_utils
 
 from ..models import Stage
+from .changes import note_changes, query_in
 from .linking import link_registry
 from .schema import EDITABLE_PROJECT_FIELDS
 from .store import now
@@ -231,8 +232,8 @@ def _take_back(
     db: sqlite_utils.Database, decision_id: int, at: str, actor: str, note: str | None, action: str
 ) -> str:
     """Delete one decision, audit it, restore what it changed in the registry, and relink."""
-    kind, key, taken = db.execute(
-        "select kind, key, action from decisions where id = ?", [decision_id]
+    kind, key, taken, value = db.execute(
+        "select kind, key, action, value from decisions where id = ?", [decision_id]
     ).fetchone()
     made = db.execute(
         "select record from audit where at = ? and action = ? order by id desc limit 1", [at, taken]
@@ -244,7 +245,7 @@ def _take_back(
         db["audit"].insert({"at": now(), "actor": actor, **audit, "note": note})
         if kind == "project" and taken in ("reject", "edit"):  # the rows it deleted or changed
             _extract_again(db, key.split("|", 1)[0])
-        link_registry(db)
+        _relink(db, kind, key, value)
     return record
 
 
@@ -416,4 +417,21 @@ def _decide(
         db["decisions"].insert({**decision, "actor": actor, "at": at, "note": note})
         audit = {"action": action, "record": record, "field": field, "old_value": old, "new_value": value}
         db["audit"].insert({"at": at, "actor": actor, **audit, "note": note})
-        link_registry(db)
+        _relink(db, kind, key, value)
+
+
+def _relink(db: sqlite_utils.Database, kind: str, key: str, other: str | None) -> None:
+    """Link again what a decision on ``key`` (joined to ``other``) changes, as a full relink would.
+
+    The articles of their records are enough: from those, an incremental link
+    reaches every group the decision joins, splits or empties (a full relink
+    per decision took 6 s in a registry of 107k articles).
+    """
+    keys = [k for k in (key, other) if k]
+    if kind == "company":
+        sql = "select article_id from company_mentions where {} in ({{marks}})"
+        articles = {r[0] for column in ("name", "full") for r in query_in(db, sql.format(column), keys)}
+    else:  # a project record's review key: its article, then its name
+        articles = {k.split("|", 1)[0] for k in keys}
+    note_changes(db, articles)
+    link_registry(db, incremental=True)
