@@ -80,6 +80,7 @@ def test_a_changed_article_takes_its_names_and_links_with_it(tmp_path, increment
     db = open_registry(db_path)
     later = {r[0] for r in db.execute("select name from organisations where article_id = 'later'")}
     assert "北京首旺" not in later and "广东睿氢" in later
+    assert articles_containing(db, "北京首旺科技有限公司") == set()  # the changed text indexed anew
     assert_same(db_path, tmp_path)
 
 

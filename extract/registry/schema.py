@@ -339,7 +339,12 @@ def m008_incremental_links(db: sqlite_utils.Database) -> None:
         " values ('delete', old.rowid, old.text);"
     )
     insert = "insert into article_grams_fts (rowid, text) values (new.rowid, new.text);"
-    for event, body in (("insert", insert), ("delete", delete), ("update of text", delete + insert)):
-        name = event.split()[0]
-        db.execute(f"create trigger articles_grams_{name} after {event} on articles begin {body} end")
+    triggers = (
+        ("insert", "insert on articles", insert),
+        ("delete", "delete on articles", delete),
+        # A re-extracted article is written again whole: its text is indexed again only if it changed.
+        ("update", "update of text on articles when old.text is not new.text", delete + insert),
+    )
+    for name, event, body in triggers:
+        db.execute(f"create trigger articles_grams_{name} after {event} begin {body} end")
     db.execute("insert into article_grams_fts (article_grams_fts) values ('rebuild')")
