@@ -17,7 +17,7 @@ import sqlite_utils
 
 from ..dictionary import plain_words, word_tags
 from ..evaluate import norm
-from .changes import chunks, query_in
+from .changes import query_in
 from .clusters import Edge, LinkDecisions, canonical_id, cluster, place_prefix, rules
 
 
@@ -39,8 +39,7 @@ def link_companies(db: sqlite_utils.Database, changed: set[str] | None = None) -
         )
         return
     had = _names(db, changed)
-    for chunk in chunks(changed):
-        db.execute(f"delete from company_mentions where article_id in ({', '.join('?' * len(chunk))})", chunk)
+    query_in(db, "delete from company_mentions where article_id in ({marks})", changed)
     _index(db, query_in(db, MENTION_SQL + " and article_id in ({marks})", changed))
     reach = _reach(db, had | _names(db, changed), decided)
     gone = had - {n for n in had if db.execute(f"select {PRESENT.format('?')}", [n, n]).fetchone()[0]}
@@ -57,10 +56,8 @@ def link_companies(db: sqlite_utils.Database, changed: set[str] | None = None) -
     groups = {
         r[0] for r in query_in(db, "select canonical_id from company_links where name in ({marks})", reach)
     }
-    for chunk in chunks(reach):
-        db.execute(f"delete from company_links where name in ({', '.join('?' * len(chunk))})", chunk)
-    for chunk in chunks(groups):
-        db.execute(f"delete from canonical_companies where id in ({', '.join('?' * len(chunk))})", chunk)
+    query_in(db, "delete from company_links where name in ({marks})", reach)
+    query_in(db, "delete from canonical_companies where id in ({marks})", groups)
     _write_groups(db, list(rows.values()), decided)
 
 

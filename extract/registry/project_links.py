@@ -263,10 +263,8 @@ def link_projects(db: sqlite_utils.Database, changed: set[str] | None = None) ->
         r[0]
         for r in query_in(db, "select project_id from link_records where article_id in ({marks})", changed)
     }
-    for chunk in chunks(had):
-        marks = ", ".join("?" * len(chunk))
-        db.execute(f"delete from link_keys where project_id in ({marks})", chunk)
-        db.execute(f"delete from link_records where project_id in ({marks})", chunk)
+    for table in ("link_keys", "link_records"):
+        query_in(db, f"delete from {table} where project_id in ({{marks}})", had)
     has = {r[0] for r in query_in(db, "select id from projects where article_id in ({marks})", changed)}
     _index(db, load_records(db, has))
     reach = _reach(db, had | has, decided)
@@ -274,10 +272,8 @@ def link_projects(db: sqlite_utils.Database, changed: set[str] | None = None) ->
         r[0]
         for r in query_in(db, "select canonical_id from project_links where project_id in ({marks})", reach)
     }
-    for chunk in chunks(reach):
-        db.execute(f"delete from project_links where project_id in ({', '.join('?' * len(chunk))})", chunk)
-    for chunk in chunks(groups):
-        db.execute(f"delete from canonical_projects where id in ({', '.join('?' * len(chunk))})", chunk)
+    query_in(db, "delete from project_links where project_id in ({marks})", reach)
+    query_in(db, "delete from canonical_projects where id in ({marks})", groups)
     _write_groups(db, load_records(db, reach), decided, outside=True)
 
 

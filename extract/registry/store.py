@@ -40,7 +40,7 @@ class KnownArticles:
     id is asked by primary key instead, through a connection of its own, since
     the worker pool reads its tasks in a thread of its own; it sees what the
     run has committed, which changes no answer, since an id comes once a run
-    (:func:`..ingest.iter_inputs`).
+    (:func:`~extract.ingest.iter_inputs`).
     """
 
     def __init__(self, path: str | Path) -> None:
