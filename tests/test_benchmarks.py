@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
 import sys
 
 import pytest
@@ -57,3 +58,15 @@ def test_the_cluener_benchmark_prints_each_systems_scores_as_json(capsys):
     assert {"p", "r", "f1", "tp", "fp", "fn"} <= report["projreg"].keys()
     gold = report["projreg"]["tp"] + report["projreg"]["fn"]
     assert all(scores["tp"] + scores["fn"] == gold for scores in report.values())
+
+
+@pytest.mark.shared
+def test_the_incremental_benchmark_times_a_batch_and_finds_it_equal_to_a_full_relink(tmp_path):
+    shared_path("bench", "xwlb-stories.jsonl.gz")
+    script = ROOT / "benchmarks" / "incremental.py"
+    options = ["--sizes", "0", "8", "--batch", "3", "--repeat", "1", "--db", str(tmp_path / "r.db"), "--json"]
+    done = subprocess.run([sys.executable, script, *options], check=True, capture_output=True, text=True)
+    rows = json.loads(done.stdout)
+    assert [r["articles"] for r in rows] == [0, 8]
+    assert all(r["batch_s"] > r["link_s"] > 0 and r["link_started_from"] == 3 for r in rows)
+    assert [r["rows_differing_from_full_relink"] for r in rows] == [0, 0]

@@ -108,7 +108,12 @@ def test_viterbi_finds_the_best_path_of_each_sequence(regime, data):
     transitions = data.draw(arrays(np.float32, (3, 3), elements=transition_values))
     emissions = [data.draw(arrays(np.float32, (n, 3), elements=emission_values)) for n in lengths]
     decoded = viterbi(emissions, transitions)
-    assert decoded == _decode([(e, None, None) for e in emissions], transitions)  # the full search's
+    full = _decode([(e, None, None) for e in emissions], transitions)
+    for path, searched, e in zip(decoded, full, emissions, strict=True):
+        # As good as the full search's path: where two paths tie (transitions of 0.1 eleven times and
+        # an emission of 0.8, against nine times and 1.0), float32 rounding may pick either.
+        best = path_score(searched, e, transitions)
+        assert path_score(path, e, transitions) == pytest.approx(best, abs=1e-3)
     assert decoded == [viterbi([e], transitions)[0] for e in emissions]  # together as each alone
     for path, e in zip(decoded, emissions, strict=True):
         if len(e) <= 6:
