@@ -348,8 +348,9 @@ def _count(summary: RunSummary, records: Counter[str], result: Result, known: Kn
         summary.failed += 1
         summary.failures.append(result)
     else:
-        summary.new += result.article.id not in known
-        summary.changed += result.article.id in known
+        held = result.article.id in known  # asks the registry: once
+        summary.new += not held
+        summary.changed += held
         records.update({kind: len(getattr(result, kind)) for kind in RECORD_KINDS})
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -126,6 +126,15 @@ def cluster(
     return clusters.groups(), best
 
 
+def closure(seeds: set[str], step: Callable[[set[str]], set[str]]) -> set[str]:
+    """Everything reachable from ``seeds`` by ``step`` (what is one step from a set), a frontier at a time."""
+    seen, frontier = set(seeds), set(seeds)
+    while frontier:
+        frontier = step(frontier) - seen
+        seen |= frontier
+    return seen
+
+
 # --------------------------------------------------------------------------- decisions
 
 
@@ -159,4 +168,12 @@ class LinkDecisions:
                     out.forced.append((key, d["value"]))
                 if d["action"] == "accept":
                     out.accepted.add(key)
+        return out
+
+    def partners(self) -> dict[str, set[str]]:
+        """Each key joined by a reviewer → the keys it was joined to."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for a, b in self.forced:
+            out[a].add(b)
+            out[b].add(a)
         return out

@@ -18,7 +18,7 @@ import sqlite_utils
 from ..dictionary import plain_words, word_tags
 from ..evaluate import norm
 from .changes import query_in
-from .clusters import Edge, LinkDecisions, canonical_id, cluster, place_prefix, rules
+from .clusters import Edge, LinkDecisions, canonical_id, closure, cluster, place_prefix, rules
 
 
 def is_full_name(name: str) -> bool:
@@ -78,6 +78,12 @@ def _index(db: sqlite_utils.Database, mentions: Iterable[tuple]) -> None:
     db["company_forms"].insert_all(forms, pk=("form", "full"), ignore=True)
 
 
+def articles_naming(db: sqlite_utils.Database, names: Iterable[str]) -> set[str]:
+    """The articles with a company mention of one of ``names`` (normalised), whole or resolved to it."""
+    sql = "select article_id from company_mentions where {} in ({{marks}})"
+    return {r[0] for column in ("name", "full") for r in query_in(db, sql.format(column), names)}
+
+
 def _names(db: sqlite_utils.Database, articles: set[str]) -> set[str]:
     rows = query_in(db, "select name, full from company_mentions where article_id in ({marks})", articles)
     return {n for row in rows for n in row if n}
@@ -97,18 +103,13 @@ PRESENT = """(exists (select 1 from company_mentions m where m.name = {0})
 def _reach(db: sqlite_utils.Database, seeds: set[str], decided: LinkDecisions) -> set[str]:
     """The names reachable from ``seeds`` by REACH_SQL, reviewers' merges, and prefixes: a short form and
     every full name it opens (:func:`_company_edges` links it to the one it opens, if only one)."""
-    merged: dict[str, set[str]] = defaultdict(set)
-    for a, b in decided.forced:
-        merged[a].add(b)
-        merged[b].add(a)
-    seen, frontier = set(seeds), set(seeds)
-    while frontier:
-        found = {r[0] for sql in REACH_SQL for r in query_in(db, sql, frontier)}
-        found |= {other for n in frontier for other in merged.get(n, ())}
-        found |= _prefix_steps(db, frontier)
-        frontier = found - seen
-        seen |= frontier
-    return seen
+    merged = decided.partners()
+
+    def step(names: set[str]) -> set[str]:
+        found = {r[0] for sql in REACH_SQL for r in query_in(db, sql, names)}
+        return found | {other for n in names for other in merged.get(n, ())} | _prefix_steps(db, names)
+
+    return closure(seeds, step)
 
 
 def _prefix_steps(db: sqlite_utils.Database, names: set[str]) -> set[str]:

@@ -27,7 +27,7 @@ from ..dictionary import plain_words, word_tags
 from ..models import Organisation
 from ..orgs import begins_place, short_forms
 from ..sentences import sentence_at, split_sentences
-from .changes import articles_containing, chunks, query_in
+from .changes import articles_containing, query_in
 from .clusters import rules
 from .company_links import is_full_name, is_short_form, split_place
 from .store import add_mentions
@@ -135,11 +135,7 @@ def apply_lexicon(db: sqlite_utils.Database, changed: set[str] | None = None) ->
         ids = set(changed) | {r[0] for r in query_in(db, sql, moved, before=(SOURCE,))}
         for short in sorted(moved & learnt.keys()):
             ids |= articles_containing(db, short)
-        for chunk in chunks(ids):
-            marks = ", ".join("?" * len(chunk))
-            db.execute(
-                f"delete from organisations where source = ? and article_id in ({marks})", [SOURCE, *chunk]
-            )
+        query_in(db, "delete from organisations where source = ? and article_id in ({marks})", ids, (SOURCE,))
         articles = query_in(db, "select id, text from articles where id in ({marks})", ids)
         taken_rows = query_in(
             db, "select article_id, start, [end] from organisations where article_id in ({marks})", ids

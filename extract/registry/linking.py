@@ -2,10 +2,11 @@
 
 Linking is a pure function of what the registry holds (records and review
 decisions): the result does not depend on the order articles were ingested
-in, nor on how the batches fell. A full link (``projreg relink``, a review
-decision) recomputes everything; an ingest links incrementally, from the
-articles it changed (:mod:`.changes`), and its result is the full link's
-(tests/test_incremental.py checks this on registries built batch by batch).
+in, nor on how the batches fell. A full link (``projreg relink``)
+recomputes everything; an ingest or a review decision links incrementally,
+from the articles it changed (:mod:`.changes`), and its result is the full
+link's (tests/test_incremental.py checks this batch by batch and decision by
+decision).
 
 Order matters within one link: review decisions first (a rejected record is
 gone), then the learnt company short forms (their mentions are organisation
@@ -32,6 +33,11 @@ FULL_SHARE = 0.2
 def review_key(article_id: str, name: str) -> str:
     """What names a project record across re-extractions: its article and normalised name."""
     return f"{article_id}|{norm_project(name)}"
+
+
+def article_of(key: str) -> str:
+    """The article of a project record's review key."""
+    return key.split("|", 1)[0]
 
 
 def link_registry(db: sqlite_utils.Database, *, incremental: bool = False) -> None:

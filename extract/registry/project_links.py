@@ -28,7 +28,7 @@ import sqlite_utils
 from ..dictionary import plain_words, word_tags
 from ..evaluate import norm, norm_project
 from .changes import chunks, query_in
-from .clusters import Edge, LinkDecisions, canonical_id, cluster, place_prefix, rules
+from .clusters import Edge, LinkDecisions, canonical_id, closure, cluster, place_prefix, rules
 
 MAX_GROUP = 40
 """A name shared by more records than this is compared with its first ``STAR_HEADS`` records only."""
@@ -208,14 +208,14 @@ def _name_edges(records: list[Record]) -> Iterator[Edge]:
     by_name: dict[str, list[Record]] = defaultdict(list)
     for rec in records:
         for name in {rec.key, *rec.aliases}:
-            if len(name) >= r.min_name:
+            if _linkable(name):
                 by_name[name].append(rec)
     for name, group in by_name.items():
         group.sort(key=Record.order)
         for a, b in _pairs(group):
             if a.article_id == b.article_id or not _same_phases(a, b):
                 continue
-            if len(name) < r.distinctive_name and not (_places_compatible(a, b) and _proper(name)):
+            if len(name) < r.distinctive_name and not _places_compatible(a, b):
                 continue
             method = "exact" if a.key == b.key == name else "alias"
             yield _project_edge(a, b, method, {"name": name})
@@ -295,7 +295,7 @@ def _index(db: sqlite_utils.Database, records: list[Record]) -> None:
 
 
 def _linkable(name: str) -> bool:
-    """Whether records sharing this name may link by it (:func:`_name_edges` draws no edge otherwise)."""
+    """Whether records sharing this name may link by it: long, or short with a proper word."""
     r = rules().projects
     return len(name) >= r.min_name and (len(name) >= r.distinctive_name or _proper(name))
 
@@ -322,20 +322,15 @@ REACH_SQL = [
 
 def _reach(db: sqlite_utils.Database, seeds: set[str], decided: LinkDecisions) -> set[str]:
     """The records reachable from ``seeds`` by the steps of REACH_SQL and by reviewers' merges."""
-    keys = {k for pair in decided.forced for k in pair}
-    id_of = dict(query_in(db, "select review_key, id from projects where review_key in ({marks})", keys))
-    merged: dict[str, set[str]] = defaultdict(set)
-    for a, b in decided.forced:
-        if a in id_of and b in id_of:
-            merged[id_of[a]].add(id_of[b])
-            merged[id_of[b]].add(id_of[a])
-    seen, frontier = set(seeds), set(seeds)
-    while frontier:
-        found = {r[0] for sql in REACH_SQL for r in query_in(db, sql, frontier)}
-        found |= {other for i in frontier for other in merged.get(i, ())}
-        frontier = found - seen
-        seen |= frontier
-    return seen
+    partners = decided.partners()
+    id_of = dict(query_in(db, "select review_key, id from projects where review_key in ({marks})", partners))
+    merged = {id_of[k]: {id_of[o] for o in ks if o in id_of} for k, ks in partners.items() if k in id_of}
+
+    def step(records: set[str]) -> set[str]:
+        found = {r[0] for sql in REACH_SQL for r in query_in(db, sql, records)}
+        return found | {other for i in records for other in merged.get(i, ())}
+
+    return closure(seeds, step)
 
 
 def _write_groups(

@@ -25,8 +25,9 @@ import regex
 import sqlite_utils
 
 from ..models import Stage
-from .changes import note_changes, query_in
-from .linking import link_registry
+from .changes import note_changes
+from .company_links import articles_naming
+from .linking import article_of, link_registry
 from .schema import EDITABLE_PROJECT_FIELDS
 from .store import now
 
@@ -244,7 +245,7 @@ def _take_back(
         audit = {"action": action, "record": record, "field": None, "old_value": taken, "new_value": None}
         db["audit"].insert({"at": now(), "actor": actor, **audit, "note": note})
         if kind == "project" and taken in ("reject", "edit"):  # the rows it deleted or changed
-            _extract_again(db, key.split("|", 1)[0])
+            _extract_again(db, article_of(key))
         _relink(db, kind, key, value)
     return record
 
@@ -428,10 +429,5 @@ def _relink(db: sqlite_utils.Database, kind: str, key: str, other: str | None) -
     per decision took 6 s in a registry of 107k articles).
     """
     keys = [k for k in (key, other) if k]
-    if kind == "company":
-        sql = "select article_id from company_mentions where {} in ({{marks}})"
-        articles = {r[0] for column in ("name", "full") for r in query_in(db, sql.format(column), keys)}
-    else:  # a project record's review key: its article, then its name
-        articles = {k.split("|", 1)[0] for k in keys}
-    note_changes(db, articles)
+    note_changes(db, articles_naming(db, keys) if kind == "company" else {article_of(k) for k in keys})
     link_registry(db, incremental=True)
