@@ -27,6 +27,7 @@ from spacy.vocab import Vocab
 from .capacity import find_capacities
 from .dates import find_dates
 from .dictionary import Words
+from .learn.clusters import word_classes
 from .learn.decide import decide
 from .learn.models import shipped_models
 from .learn.settings import settings
@@ -213,6 +214,7 @@ def make_decisions(nlp: Language, name: str) -> Callable[[Doc], Doc]:
     """The learned decisions (``models/``) over the rules' output: names, roles, attachments, stages."""
     models = shipped_models()
     s = settings()
+    word_classes()  # read (and checked) at start-up, not at the first article
 
     def decisions(doc: Doc) -> Doc:
         doc._.money, doc._.organisations, doc._.projects = decide(View(rule_output(doc)), models, s)

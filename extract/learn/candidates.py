@@ -20,6 +20,7 @@ from functools import cache
 import ahocorasick_rs
 import regex
 
+from .clusters import class_features
 from .lists import Item, list_items
 from .settings import settings
 from .view import View
@@ -137,6 +138,9 @@ class CandidateFeatures:
                 f"prevc+head:{text[c.start - 1] if c.start else '<s>'}|{head}": 1.0,
             }
         )
+        class_features("prev", prev, f)
+        class_features("first", first, f)
+        class_features("last", words[-1] if words else "", f)
         if ROUTE.search(name):
             f["route"] = 1.0
             f[f"route+head:{head}"] = 1.0
@@ -194,6 +198,7 @@ class CandidateFeatures:
                 f"nextc:{text[end] if end < len(text) else '</s>'}": 1.0,
                 f"head+nextc:{head}|{text[end] if end < len(text) else '</s>'}": 1.0,
             }
+            class_features("next", v.word_after(end), f)
             for stage in self.stage_clauses.get(clause, ()):
                 f[f"stage:{stage}"] = 1.0
             for stage in self.stage_clauses.get(clause + 1, ()):

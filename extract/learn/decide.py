@@ -41,8 +41,9 @@ def project_spans(
     view: View, models: Models, threshold: float, veto: float
 ) -> tuple[list[tuple[int, int]], dict[tuple[int, int], float]]:
     """Project names: the grammar's (unless the model gives one less than ``veto``), then the model's
-    (per end the likeliest start, accepted above ``threshold``) where they overlap none kept before,
-    likeliest first; with the model's probability of each kept name it scored."""
+    (per end the likeliest start, accepted above ``threshold`` or, where the grammar proposed it,
+    opening a row of a priced list) where they overlap none kept before, likeliest first; with the
+    model's probability of each kept name it scored."""
     best: dict[int, tuple[float, Candidate, dict[str, float]]] = {}
     features: dict[tuple[int, int], dict[str, float]] = {}
     grammar = {(m.start, m.end) for p in view.rules.projects for m in p.mentions}
@@ -63,8 +64,10 @@ def project_spans(
             if p is not None:
                 scores[span] = p
     accepted = [(models.project_accept.probability(f), c) for _, c, f in best.values()]
+    proposed = {(p.start, p.end) for p in view.rules.proposals}
     for p, c in sorted(accepted, key=lambda x: (-x[0], x[1].start)):
-        if p >= threshold and not kept.overlaps(c.start, c.end):
+        row = (c.start, c.end) in proposed and _row_follows(view, c)
+        if (p >= threshold or row) and not kept.overlaps(c.start, c.end):
             kept.add(c.start, c.end)
             scores[(c.start, c.end)] = p
     return kept.spans, scores
@@ -82,9 +85,21 @@ def _row_amount_start(view: View, span: tuple[int, int]) -> int | None:
     return view.money_starts[i] if i < len(view.money_starts) and view.money_starts[i] < line_end else None
 
 
+#: Characters at most between a proposed name and its row's amount (``X项目  总投资3亿元``): a
+#: paragraph opening a line (``三是新能源…``) has its amount further on.
+ROW_GAP = 8
+
+
+def _row_follows(view: View, c: Candidate) -> bool:
+    """Does the candidate open a row whose amount follows it in the same clause, within ``ROW_GAP``?"""
+    at = _row_amount_start(view, (c.start, c.end))
+    return at is not None and at - c.end <= ROW_GAP and view.clause(at) == view.clause(c.end - 1)
+
+
 def _priced_row(view: View, span: tuple[int, int]) -> bool:
     """Does the name open a row with an amount? The gold holds few such lists, so the model has not
-    learnt them: the grammar's reading stands."""
+    learnt them: the grammar's reading stands, for the names it accepted and for those it proposed
+    with the row's amount right after them."""
     return _row_amount_start(view, span) is not None
 
 

@@ -16,6 +16,7 @@ from functools import cached_property
 import regex
 
 from ..models import Mention, Money
+from .clusters import class_features
 from .lists import enumerated
 from .view import View
 
@@ -165,6 +166,7 @@ def pair_features(
     prev = view.words_in(max(view.clause_start(fact.start), fact.start - WINDOW), fact.start)[-2:]
     for w in prev:
         f[f"prev:{w}|{direction}"] = 1.0
+        class_features(f"prev|{direction}|", w, f)
     for slot, spans in view.rule_owners.get((fact.start, fact.end), []):
         if any(s < end and start < e for s, e in spans):
             f[f"rule_owner:{slot}"] = 1.0
