@@ -108,6 +108,7 @@ class CandidateFeatures:
         self.company_starts = {s for s, _ in view.company_spans}
         self.counts: dict[str, int] = {}
         self._ends: dict[tuple[int, str], dict[str, float]] = {}
+        self._starts: dict[int, tuple[str, str, dict[str, float]]] = {}
         self.stage_clauses: dict[int, set[str]] = {}
         for start, _, _, stage in view.stage_keywords:
             self.stage_clauses.setdefault(view.clause(start), set()).add(stage)
@@ -117,28 +118,25 @@ class CandidateFeatures:
         v, text = self.view, self.view.text
         name = text[c.start : c.end]
         words = v.words_in(c.start, c.end)
-        prev = v.word_before(c.start)
+        prev, prevc, start_features = self._start_features(c.start)
         head = c.head or "<list>"
         first = words[0] if words else ""
         f = dict(self._end_features(c.end, head))
+        f.update(start_features)
         f.update(
             {
                 f"last:{words[-1] if words else ''}": 1.0,
                 f"first:{first}": 1.0,
                 f"firstc:{name[0]}": 1.0,
-                f"prev:{prev}": 1.0,
-                f"prevc:{text[c.start - 1] if c.start else '<s>'}": 1.0,
                 f"len:{_bucket(c.end - c.start)}": 1.0,
                 f"words:{_bucket(len(words))}": 1.0,
                 f"tagfirst:{v.tag(first)}": 1.0,
-                f"tagprev:{v.tag(prev)}": 1.0,
                 f"prev+head:{prev}|{head}": 1.0,
                 f"first+head:{first}|{head}": 1.0,
                 f"len+head:{_bucket(c.end - c.start)}|{head}": 1.0,
-                f"prevc+head:{text[c.start - 1] if c.start else '<s>'}|{head}": 1.0,
+                f"prevc+head:{prevc}|{head}": 1.0,
             }
         )
-        class_features("prev", prev, f)
         class_features("first", first, f)
         class_features("last", words[-1] if words else "", f)
         if ROUTE.search(name):
@@ -149,21 +147,12 @@ class CandidateFeatures:
             f[f"tag:{v.tag(w)}"] = 1.0
             if len(w) >= 2 and v.tag(w) == "unk":
                 f["unknown_word"] = 1.0
-        f[f"prev2:{v.word_before(c.start - len(prev)) if c.start >= len(prev) else '<s>'}|{prev}"] = 1.0
         if self.counts.get(name, 0) > 1:
             f["repeated"] = 1.0
-        if c.start == v.clause_start(c.start):
-            f["clause_start"] = 1.0
         for mark in MARKS.finditer(name):
             f[mark.lastgroup] = 1.0  # digit, latin, quote
         if 1 in v.hard[c.start : c.end]:
             f["money_or_date_inside"] = 1.0
-        if c.start in self.org_starts:
-            f["org_start"] = 1.0
-        if c.start in self.company_starts:
-            f["company_start"] = 1.0
-        if c.start in self.org_ends:
-            f["after_org"] = 1.0
         if self._cuts_org(c):
             f["cuts_org"] = 1.0
         p = self.proposals.get((c.start, c.end))
@@ -184,6 +173,27 @@ class CandidateFeatures:
         elif c.end in self.rule_ends:
             f["rule_end_other_start"] = 1.0
         return f
+
+    def _start_features(self, start: int) -> tuple[str, str, dict[str, float]]:
+        """The word and character before ``start``, and what every candidate starting there shares:
+        what precedes it, whether a clause or an organisation's name starts there."""
+        if start not in self._starts:
+            v, text = self.view, self.view.text
+            prev = v.word_before(start)
+            prevc = text[start - 1] if start else "<s>"
+            f = {f"prev:{prev}": 1.0, f"prevc:{prevc}": 1.0, f"tagprev:{v.tag(prev)}": 1.0}
+            class_features("prev", prev, f)
+            f[f"prev2:{v.word_before(start - len(prev)) if start >= len(prev) else '<s>'}|{prev}"] = 1.0
+            if start == v.clause_start(start):
+                f["clause_start"] = 1.0
+            if start in self.org_starts:
+                f["org_start"] = 1.0
+            if start in self.company_starts:
+                f["company_start"] = 1.0
+            if start in self.org_ends:
+                f["after_org"] = 1.0
+            self._starts[start] = (prev, prevc, f)
+        return self._starts[start]
 
     def _end_features(self, end: int, head: str) -> dict[str, float]:
         """What every candidate ending at ``end`` shares: its head, what follows, its clause's facts."""
