@@ -66,8 +66,8 @@ def project_spans(
     accepted = [(models.project_accept.probability(f), c) for _, c, f in best.values()]
     proposed = {(p.start, p.end) for p in view.rules.proposals}
     for p, c in sorted(accepted, key=lambda x: (-x[0], x[1].start)):
-        row = (c.start, c.end) in proposed and _row_follows(view, c)
-        if (p >= threshold or row) and not kept.overlaps(c.start, c.end):
+        sure = p >= threshold or ((c.start, c.end) in proposed and _row_follows(view, c))
+        if sure and not kept.overlaps(c.start, c.end):
             kept.add(c.start, c.end)
             scores[(c.start, c.end)] = p
     return kept.spans, scores
@@ -91,15 +91,15 @@ ROW_GAP = 8
 
 
 def _row_follows(view: View, c: Candidate) -> bool:
-    """Does the candidate open a row whose amount follows it in the same clause, within ``ROW_GAP``?"""
+    """Does the candidate open a row whose amount follows it in the same clause, within ``ROW_GAP``?
+    A name the grammar proposed there stands as its accepted ones do (:func:`_priced_row`)."""
     at = _row_amount_start(view, (c.start, c.end))
     return at is not None and at - c.end <= ROW_GAP and view.clause(at) == view.clause(c.end - 1)
 
 
 def _priced_row(view: View, span: tuple[int, int]) -> bool:
     """Does the name open a row with an amount? The gold holds few such lists, so the model has not
-    learnt them: the grammar's reading stands, for the names it accepted and for those it proposed
-    with the row's amount right after them."""
+    learnt them: the grammar's reading stands."""
     return _row_amount_start(view, span) is not None
 
 
