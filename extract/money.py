@@ -43,6 +43,8 @@ _CLAUSE = f"[^{re.escape(CLAUSE_BREAK)}]"
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?: ?\. ?\d+)?"
 #: Characters that scale a number (3千万, 1.5万亿, 十几个亿).
 MAGNITUDES = "十百千万亿"
+#: Signs that make an Arabic amount written right after them negative (现金流为-1.46元).
+MINUS = "-－−"
 _BIG = re.compile("[万亿]")
 _DIGIT_PAIR = re.compile("((?:[一二两三四五六七八九]?十)?)([一二三四五六七八])([二两三四五六七八九])(.*)")
 #: How many tokens _left_trigger looks back over at most (a bound on long lists and tables).
@@ -90,6 +92,15 @@ class PriceRules(BaseModel):
     periods: list[str]
 
 
+class CoinRules(BaseModel):
+    """Words for the coins below one yuan (角 and 毛 a tenth, 分 a hundredth)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tenth: list[str] = Field(min_length=1)
+    hundredth: list[str] = Field(min_length=1)
+
+
 class MoneyRules(BaseModel):
     """``rules/money.yml``: see the comments there for what each entry means."""
 
@@ -112,6 +123,7 @@ class MoneyRules(BaseModel):
     left_clause_tail: int = Field(ge=0)
     price: PriceRules
     threshold: ThresholdRules
+    coins: CoinRules
 
     @model_validator(mode="after")
     def _words_are_unambiguous(self) -> Self:
@@ -184,6 +196,7 @@ class _Grammar:
     rate_after: re.Pattern[str]
     sentence_break: re.Pattern[str]
     word_joint: re.Pattern[str]
+    counted_yi: re.Pattern[str]
     list_joint: re.Pattern[str]
 
 
@@ -211,13 +224,22 @@ def _amount_pattern(rules: MoneyRules) -> str:
     """One number with its vague marks and magnitudes: 40多亿, 十几个亿, 数千万, 1.5万亿, 两亿多,
     4千多亿, 2亿3000万."""
     suffix = alternation(rules.vague_suffixes)
-    # 十几个亿 is an amount; 207个亿元以上项目 and 5个万亿级产业集群 count a size class.
-    ge = rf"(?:个(?![ ]?[{MAGNITUDES}]+元?(?:及?以上|级)))?"
+    # 十几个亿, 2个多亿 are amounts; 207个亿元以上项目 and 5个万亿级产业集群 count a size class.
+    ge = rf"(?:个(?:{suffix})?(?![ ]?[{MAGNITUDES}]+元?(?:及?以上|级)))?"
     magnitude = rf"[ ]?[{MAGNITUDES}]+(?:(?:{suffix})[万亿]+)?"
     arabic = rf"(?:{ARABIC})(?:(?:{suffix})?{ge}{magnitude}(?:\d+[{MAGNITUDES}]+)?)?"
     chinese = rf"[{CN_NUMERAL_CHARS}]+(?:(?:{suffix})?{ge}[万亿]+)?"
     vague = rf"(?:(?:{alternation(rules.vague_prefixes)})(?=[{MAGNITUDES}]))?"
     return rf"{vague}(?:{arabic}|{chinese})(?:{suffix})?"
+
+
+def _coins_pattern(rules: MoneyRules) -> str:
+    """Sums below one yuan, only where they cannot be anything else: with 钱 after them or two
+    coins together (5角钱, 1毛钱, 五分钱, 3角6分; not 长三角, 一毛不拔, 得3分)."""
+    digit = rf"(?:\d|[{CN_DIGITS}两几])"
+    number = rf"(?<![\d.{CN_NUMERAL_CHARS}])(?!一[^\d{CN_DIGITS}两几]钱){digit}+"  # 不花一分钱: an idiom
+    tenth, hundredth = (f"[{''.join(words)}]" for words in (rules.coins.tenth, rules.coins.hundredth))
+    return rf"{number}(?:{tenth}(?:钱|{digit}{hundredth}钱?)|{hundredth}钱)"
 
 
 @cache
@@ -228,11 +250,12 @@ def grammar() -> _Grammar:
     currency_of = {w: code for code, words in rules.currencies.items() for w in words}
     currency = f"(?:{alternation(currency_of)})(?!{alternation(rules.not_after_currency)})"
     opening_words = [*rules.prefix_qualifiers, *rules.vague_prefixes]
-    starts = {*"0123456789", *CN_NUMERAL_CHARS, *(w[0] for w in opening_words)}
+    starts = {*"0123456789", *MINUS, *CN_NUMERAL_CHARS, *(w[0] for w in opening_words)}
     money = (
         # never from inside a number, and only from a character that can open an amount
         rf"(?<![\d.{CN_NUMERAL_CHARS}])(?=[{re.escape(''.join(sorted(starts)))}])"
         rf"(?:(?P<qual>{alternation(rules.prefix_qualifiers)})(?:人民币)?)?"  # 约合人民币1.02亿元
+        rf"(?P<neg>(?<![A-Za-z])[{MINUS}](?=\d))?"  # -1.46元 (not 3-5亿元, A-10)
         rf"(?P<amt>{amount})"
         rf"(?:[ ]?(?P<cur1>{currency})?[ ]?(?:{alternation(rules.range_separators)})[ ]?(?P<amt2>{amount}))?"
         rf"(?:[ ]?(?P<cur>{currency})|(?<=[万亿多余]))"
@@ -254,7 +277,7 @@ def grammar() -> _Grammar:
     # The leading class lets the engine skip most characters at once (≈4x faster on press text).
     scanner = (
         rf"(?=[{re.escape(''.join(sorted(opens)))}])"
-        rf"(?:(?P<money>{money})|(?P<trigger>{_trie(triggers)}))"
+        rf"(?:(?P<money>{money})|(?P<coins>{_coins_pattern(rules)})|(?P<trigger>{_trie(triggers)}))"
     )
     bare_right = {w for g in rules.triggers if g.bare for w in g.right}
     follower = rf"[ ]?(?:$|[{re.escape(CLAUSE_BREAK)}]|{alternation(rules.bare_followers)})"
@@ -299,6 +322,7 @@ def grammar() -> _Grammar:
         sentence_break=re.compile(f"[{re.escape(SENTENCE_BREAK)}]"),
         word_joint=re.compile(r"[和、及与,，]|以及"),
         list_joint=re.compile(joint),
+        counted_yi=re.compile(rf"个(?:{alternation(rules.vague_suffixes)})?亿"),
     )
 
 
@@ -313,14 +337,37 @@ def find_money(text: str) -> list[Money]:
     return out
 
 
+def role_words(text: str, start: int, end: int) -> list[tuple[int, MoneyRole, bool, bool]]:
+    """The words of ``text[start:end]`` that give amounts a role, each as (offset, role, written
+    before amounts, written after them): what a learned role reads beside the rule's one guess."""
+    g = grammar()
+    out = []
+    for m in g.scanner.finditer(text, start, end):
+        if m.lastgroup == "trigger":
+            t = g.triggers[m.group()]
+            out.append((m.start(), t.role, t.left, t.right))
+    return out
+
+
 def _scan(text: str, g: _Grammar) -> Iterator[_Amount | _Trigger]:
     """Amounts and trigger words, in text order (one pass of one pattern)."""
     for m in g.scanner.finditer(text):
         if m.lastgroup == "money":
             yield from _read_amounts(text, m, g)
+        elif m.lastgroup == "coins":
+            yield _coins(text, m, g)
         else:
             t = g.triggers[m.group()]
             yield _Trigger(m.start(), m.end(), t.role, t.priority, t.left, t.right, t.bare)
+
+
+def _coins(text: str, m: re.Match[str], g: _Grammar) -> _Amount:
+    """3角6分 → 0.36 yuan: each number read with the coin written after it."""
+    coins = g.rules.coins
+    value = Decimal(0)
+    for number, coin in re.findall(rf"([^{''.join(coins.tenth + coins.hundredth)}钱]+)(.)", m.group()):
+        value += parse_number(number) * (Decimal("0.1") if coin in coins.tenth else Decimal("0.01"))
+    return _Amount(m.start(), m.end(), value, None, "CNY", None, False, False, False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,6 +410,8 @@ def _read_amount(text: str, m: re.Match[str] | None, g: _Grammar) -> _Amount | N
         low = _lower_end(_read_number(first, g), high) if second else high.low
     except NumberError:
         return None
+    if m.group("neg"):
+        low = -low
     upper = high.low if second else high.high
     if upper is not None and low >= upper:
         return None  # not a range (投资从7000亿到6000亿: see _read_amounts)
@@ -465,6 +514,8 @@ def _license_bare(text: str, prev: _Amount | _Trigger | None, amount: _Amount, g
     grade = g.grade_after.match(text, amount.end)
     if grade and "亿" in text[amount.start : amount.end] and g.class_after_magnitude.match(text, grade.end()):
         return _with_currency(amount, "CNY")  # 百亿级产业集群 (not 产量达到千亿级别)
+    if g.counted_yi.search(text, amount.start, amount.end):
+        return _with_currency(amount, "CNY")  # 12个亿, 拿2个多亿对…: 个亿 counts nothing but money
     if not g.bare_follower.match(text, amount.end):
         return None
     if g.bare_right.match(text, amount.end):

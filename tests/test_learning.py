@@ -16,10 +16,12 @@ from conftest import ROOT, shared_path
 
 from extract.cli import main
 from extract.learn.candidates import candidates
+from extract.learn.features import role_features
 from extract.learn.linear import LinearModel, train
 from extract.learn.lists import list_items
 from extract.learn.models import MODEL_FILES, models_dir
 from extract.learn.view import RuleOutput, View
+from extract.money import find_money
 
 PROJREG = [str(Path(sys.executable).with_name("projreg"))]
 
@@ -199,3 +201,15 @@ def test_review_decisions_change_what_is_learnt(small_gold, tmp_path):
     assert rejected["name"] in without_review, "the gold alone keeps the record"
     assert rejected["name"] not in with_review
     assert accepted["name"] in with_review
+
+
+def test_an_amounts_role_features_name_what_every_money_word_around_it_says():
+    text = "各地政府损失了所得税7.8亿元，今年将完成投资4亿元。"
+    tax, plan = find_money(text)
+    view = _view(text)
+    lost = role_features(view, tax)
+    assert lost["lexL:tax"] == 1.0 and "lexL:other" in lost, "损失 and 所得税 are both read, not one pick"
+    assert "planned" not in lost
+    planned = role_features(view, plan)
+    assert planned["lexL:total_investment"] == 1.0 and planned["planned"] == 1.0
+    assert "lexL:tax" not in planned, "a word in another clause says nothing"

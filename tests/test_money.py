@@ -167,7 +167,30 @@ GOLDEN = [
     case("当天收于33.40元/股。", ("33.40元", 33.4, None, "other", None, CNY)),
     case("每度电成本增加了0.12元。", ("0.12元", 0.12, None, "other", None, CNY)),
     case("总投资12.5亿元。", ("12.5亿元", 1_250_000_000, None, "total_investment", None, CNY)),
+    # a minus sign right before the number (not a range's dash, nor a code's hyphen: A-10)
+    case(
+        "公司每股经营性现金流为-1.46元，现金流量净额约为-10.3亿元、13.48亿元。",
+        ("-1.46元", -1.46, None, "other", None, CNY),
+        ("-10.3亿元", -1_030_000_000, None, "other", None, CNY),
+        ("13.48亿元", 1_348_000_000, None, "other", None, CNY),
+    ),
+    # 个亿 counts money only, with or without a word that governs it
+    case(
+        "牙膏已达到12个亿，区财政将拿2个多亿对试点村进行补偿。",
+        ("12个亿", 1_200_000_000, None, "other", None, CNY),
+        ("2个多亿", 200_000_000, None, "other", "over", CNY),
+    ),
+    case("3500家门店和6800亿的销售规模。", ("6800亿", 680_000_000_000, None, "output_value", None, CNY)),
+    case("总投资金额60亿，用于扩建。", ("60亿", 6_000_000_000, None, "total_investment", None, CNY)),
+    # coins below one yuan, where nothing else can be meant
+    case(
+        "娃娃吃的5角钱零食，用电每度只需要3角6分，奖励茶农五分钱。",
+        ("5角钱", 0.5, None, "other", None, CNY),
+        ("3角6分", 0.36, None, "other", None, CNY),
+        ("五分钱", 0.05, None, "other", None, CNY),
+    ),
     # not money
+    case("不让果农花一分钱，推进长三角一体化，一毛不拔，得3分，我国7个千万千瓦级基地。"),
     case("我国有13亿人口，年产1.2万吨，吸纳3万人就业，年发电10亿千瓦时。"),
     case("投资建设年产10万吨的生产线，同比增长15%。"),
     case("元旦期间，三元集团推进一元化管理。"),
@@ -258,7 +281,7 @@ MONEYISH = st.sampled_from(
 def test_property_moneyish_text_never_crashes(text: str) -> None:
     for m in find_money(text):
         assert text[m.start : m.end] == m.text
-        assert m.yuan is None or m.yuan >= 0
+        assert m.yuan is None or m.yuan >= 0 or m.text.startswith("-")
         assert m.yuan_max is None or m.yuan_max > m.yuan
 
 

@@ -16,8 +16,10 @@ from functools import cached_property
 import regex
 
 from ..models import Mention, Money
+from ..money import role_words
 from .clusters import class_features
 from .lists import enumerated
+from .settings import settings
 from .view import View
 
 #: Words that make an amount a total of many projects or a part of one.
@@ -47,7 +49,9 @@ def role_features(view: View, m: Money) -> dict[str, float]:
     """What decides an amount's role: the words before it in its clause, the words after, the rule's role."""
     text = view.text
     before = _before(view, m.start, 12)
-    words = view.words_in(max(view.clause_start(m.start), m.start - WINDOW), m.start)[-4:]
+    clause = max(view.clause_start(m.start), m.start - WINDOW)
+    clause_words = view.words_in(clause, m.start)
+    words = clause_words[-4:]
     f = {"bias": 1.0, f"rule:{m.role}": 1.0, f"qual:{m.qualifier}": 1.0}
     for i, w in enumerate(reversed(words)):
         f[f"prev{i}:{w}"] = 1.0
@@ -60,9 +64,18 @@ def role_features(view: View, m: Money) -> dict[str, float]:
         f[f"next{i}:{w}"] = 1.0
     if not words:
         f["clause_start"] = 1.0
-    for w in view.words_in(max(view.clause_start(m.start), m.start - 30), m.start):
+    for w in clause_words:
         if len(w) >= 2:
             f[f"cbag:{w}"] = 1.0
+    # every role the money rules' words before and after would give, not only the rule's one pick
+    for _, role, left, _ in role_words(text, clause, m.start):
+        if left:
+            f[f"lexL:{role}"] = 1.0
+    for _, role, _, right in role_words(text, m.end, min(len(text), m.end + 8)):
+        if right:
+            f[f"lexR:{role}"] = 1.0
+    if not settings().planned_words.isdisjoint(clause_words):
+        f["planned"] = 1.0
     lo, hi = _sentence_span(view, m.start)
     sentence_words = view.words_in(max(lo, m.start - 2 * WINDOW), min(hi, m.end + 2 * WINDOW))
     for w in sentence_words:

@@ -31,6 +31,7 @@ class Settings(BaseModel):
     head_min_positives: int = Field(ge=1)
     head_min_precision: float = Field(ge=0, lt=1)
     review_weight: float = Field(gt=0)
+    planned_words: frozenset[str] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _every_model_has_l2(self) -> Settings:
