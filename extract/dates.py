@@ -72,6 +72,11 @@ class DateRules(BaseModel):
     fragments: dict[str, str]
     not_after: str
     until: str
+    until_to: str
+    until_before: str
+    period_end: str
+    to_now: str
+    month_list: str
     name_spans: str
 
     @model_validator(mode="after")
@@ -92,6 +97,11 @@ class _Grammar:
     bare_parts: tuple[tuple[regex.Pattern[str], YearPart], ...]
     not_after: regex.Pattern[str]  # matches (empty) at a position right after such words
     until: regex.Pattern[str]  # likewise, its group "until" spanning 截至
+    until_to: regex.Pattern[str]  # likewise, 到 or 至 (until only before the end of a period)
+    until_before: regex.Pattern[str]
+    period_end: regex.Pattern[str]
+    to_now: regex.Pattern[str]
+    month_list: regex.Pattern[str]
     name_spans: regex.Pattern[str]
 
 
@@ -170,6 +180,11 @@ def _compile_grammar(rules: DateRules) -> _Grammar:
         bare_parts=tuple((regex.compile(s, regex.VERBOSE), p) for s, p in bare),
         not_after=compile_(f"(?<={rules.not_after})"),
         until=compile_(f"(?<=(?P<until>{rules.until}))"),
+        until_to=compile_(f"(?<=(?P<until>{rules.until_to}))"),
+        until_before=compile_(rules.until_before),
+        period_end=compile_(rules.period_end),
+        to_now=compile_(rules.to_now),
+        month_list=compile_(rules.month_list),
         name_spans=compile_(rules.name_spans),
     )
 
@@ -192,7 +207,7 @@ class _Atom:
     start: int
     end: int
     year: int | None = None
-    year_offset: int | None = None  # from the anchor year (今年, 去年, 三年前)
+    year_offset: int | None = None  # from the anchor year (今年, 去年)
     year_anaphor: int | None = None  # from the explicit year before it (次年)
     month: int | None = None
     month_offset: int | None = None  # from the publication month (本月, 上月)
@@ -259,6 +274,8 @@ def _atom(m: regex.Match[str], grammar: _Grammar, rules: DateRules) -> _Atom:
     """Read the named groups of one token match."""
     g = {grammar.group_names[i]: v for i, v in enumerate(m.groups()) if v is not None}
     fields: dict[str, object] = {}
+    if "yy" in g:
+        fields["year"] = 2000 + int(g["yy"])
     if "iso_y" in g:
         fields.update(year=int(g["iso_y"]), month=int(g["iso_m"]), day=int(g["iso_d"]))
     for key, name in (("y", "year"), ("ycn", "year"), ("by", "year"), ("m", "month"), ("bm", "month")):
@@ -271,8 +288,6 @@ def _atom(m: regex.Match[str], grammar: _Grammar, rules: DateRules) -> _Atom:
         fields["year_offset"] = rules.relative_years[g["ry"]]
     if "ay" in g:
         fields["year_anaphor"] = rules.anaphoric_years[g["ay"]]
-    if "ago" in g:
-        fields["year_offset"] = -_int(g["ago"])
     if "rm" in g:
         fields["month_offset"] = rules.relative_months[g["rm"]]
     if "rd" in g:
@@ -316,20 +331,36 @@ def _expressions(text: str, atoms: list[_Atom], grammar: _Grammar) -> list[_Expr
     while i < len(atoms):
         a = atoms[i]
         b = atoms[i + 1] if i + 1 < len(atoms) else None
-        if b is not None and grammar.conn.fullmatch(text, a.end, b.start):
+        if b is not None and (
+            grammar.conn.fullmatch(text, a.end, b.start)
+            or (a.bare and grammar.month_list.fullmatch(text, a.end, b.start))
+        ):
             first, last = _inherit(a, b)
             exprs.append(_Expr(a.start, b.end, first, last))
             i += 2
             continue
         if not a.bare:
-            exprs.append(_Expr(a.start, a.end, a, a))
+            now = grammar.to_now.match(text, a.end)
+            last = _Atom(a.end, now.end(), day_offset=0) if now else a
+            exprs.append(_Expr(a.start, last.end, a, last))
         i += 1
-    exprs = _fold_restatements(text, exprs)
-    out = []
-    for e in exprs:
-        m = grammar.until.match(text, e.start)
-        out.append(replace(e, start=m.start("until"), until=True) if m else e)
-    return out
+    return [_until(text, e, grammar) for e in _fold_restatements(text, exprs)]
+
+
+def _until(text: str, e: _Expr, grammar: _Grammar) -> _Expr:
+    """A date that is a deadline has no start: 截至8月末, 到2010年底, 2015年底前, 5月15日前."""
+    if m := grammar.until.match(text, e.start):
+        return replace(e, start=m.start("until"), until=True)
+    last = e.last
+    this_year_end = last.months == (12, 12) and last.year is None and not last.year_offset
+    ends_period = not this_year_end and grammar.period_end.fullmatch(text, e.end - 1, e.end) is not None
+    if ends_period and (m := grammar.until_to.match(text, e.start)):
+        return replace(e, start=m.start("until"), until=True)
+    if (ends_period or (last.day is not None and last.has_month)) and (
+        m := grammar.until_before.match(text, e.end)
+    ):
+        return replace(e, end=m.end(), until=True)
+    return e
 
 
 def _fold_restatements(text: str, exprs: list[_Expr]) -> list[_Expr]:
