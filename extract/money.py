@@ -496,12 +496,15 @@ def _qualifier(text: str, m: re.Match[str], number: _Reading, ranged: bool, g: _
 def _licensed(text: str, tokens: list, g: _Grammar) -> list:
     """Drop numbers written without a currency that are not plainly money (13亿人口, 3万人)."""
     kept: list = []
+    prev: _Amount | _Trigger | None = None  # a word written after amounts (项目) licenses none after it
     for tok in tokens:
         if isinstance(tok, _Amount) and tok.currency is None:
-            tok = _license_bare(text, kept[-1] if kept else None, tok, g)
+            tok = _license_bare(text, prev, tok, g)
             if tok is None:
                 continue
         kept.append(tok)
+        if isinstance(tok, _Amount) or tok.left:
+            prev = tok
     return kept
 
 
@@ -516,10 +519,12 @@ def _license_bare(text: str, prev: _Amount | _Trigger | None, amount: _Amount, g
         return _with_currency(amount, "CNY")  # 百亿级产业集群 (not 产量达到千亿级别)
     if g.counted_yi.search(text, amount.start, amount.end):
         return _with_currency(amount, "CNY")  # 12个亿, 拿2个多亿对…: 个亿 counts nothing but money
-    if not g.bare_follower.match(text, amount.end):
+    follows = g.bare_follower.match(text, amount.end) is not None
+    written = text[amount.start : amount.end]
+    if g.bare_right.match(text, amount.end) and (follows or any(c.isdigit() for c in written)):
+        return _with_currency(amount, "CNY")  # 两千万投资, 80亿中期票据 (not the name 千万工程)
+    if not follows:
         return None
-    if g.bare_right.match(text, amount.end):
-        return _with_currency(amount, "CNY")
     if isinstance(prev, _Amount):
         listed = g.list_joint.fullmatch(text, prev.end, amount.start) is not None
         return _with_currency(amount, prev.currency or "CNY") if listed else None

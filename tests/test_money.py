@@ -182,6 +182,13 @@ GOLDEN = [
     ),
     case("3500家门店和6800亿的销售规模。", ("6800亿", 680_000_000_000, None, "output_value", None, CNY)),
     case("总投资金额60亿，用于扩建。", ("60亿", 6_000_000_000, None, "total_investment", None, CNY)),
+    # a word after the amount licenses it; a word written only after amounts (项目) licenses nothing after it
+    case(
+        "签署80亿中期票据主承销协议，新增发债项目储备1000亿。",
+        ("80亿", 8_000_000_000, None, "funds", None, CNY),
+        ("1000亿", 100_000_000_000, None, "funds", None, CNY),
+    ),
+    case("“千万工程”持续迈向纵深。"),
     # coins below one yuan, where nothing else can be meant
     case(
         "娃娃吃的5角钱零食，用电每度只需要3角6分，奖励茶农五分钱。",
