@@ -1,0 +1,62 @@
+"""Short forms: the cores a full company name goes by, and which short name of an article stands for
+which fuller one."""
+
+from __future__ import annotations
+
+import regex
+
+from .grammar import Grammar, abbreviates, acceptable, classify, company_rules, ending_of, is_common_word
+from .names import Name
+
+# --------------------------------------------------------------------------- linking
+
+
+def cores(name: str, g: Grammar) -> list[str]:
+    """Short forms a full company name goes by: without legal form, industry words, place.
+
+    吉林世宝机械制造有限公司 → 吉林世宝机械制造, 吉林世宝, 世宝.
+    """
+    out: list[str] = []
+    core = name
+    while (ending := ending_of(core, g)) and classify(core, g) == "company" and len(core) > len(ending) + 1:
+        core = regex.sub(r"[(（]\p{Han}{2,4}[)）]$", "", core[: -len(ending)])
+        out.append(core)
+    while (brand := g.brand_length(core)) >= 2:
+        core = core[:brand]
+        out.append(core)
+    if (m := g.place_re.match(core)) and len(core) - m.end() >= 2:
+        out.append(core[m.end() :])
+    return [c for c in out if c != name]
+
+
+def short_forms(name: str, grammar: Grammar | None = None) -> list[str]:
+    """The short forms of a full company name that can stand for it: no common words (科技, 机械)."""
+    g = grammar or company_rules()
+    return [c for c in cores(name, g) if acceptable(c, "company", g) and not is_common_word(c, g)]
+
+
+def link_names(names: list[Name], g: Grammar) -> dict[str, str]:
+    """Short company name → the fuller name it stands for, within one article.
+
+    A name contained in a longer company name of the article (一汽 in 一汽集团,
+    香港公司 in 中钢香港公司) or abbreviating one (中石油 → 中国石油天然气集团公司)
+    is that company, the earliest-mentioned candidate winning.
+    """
+    companies = list(dict.fromkeys(n.name for n in names if n.kind == "company"))
+    links: dict[str, str] = {n.name: n.refers_to for n in names if n.refers_to}
+    for short in companies:
+        if short in links:
+            continue
+        for full in companies:
+            if full != short and (short in full or abbreviates(short, full, g)):
+                links[short] = full
+                break
+    return links
+
+
+def root_of(name: str, links: dict[str, str]) -> str:
+    seen = {name}
+    while (nxt := links.get(name)) and nxt not in seen:
+        seen.add(nxt)
+        name = nxt
+    return name
