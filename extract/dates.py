@@ -33,6 +33,9 @@ _GROUP_NAME = regex.compile(r"\(\?P<[a-z_]+>")
 _HAN = regex.compile(r"\p{Han}")
 _SENTENCE_END = regex.compile(r"[。！？!?\n]")
 _GENERATED = (
+    "relative_week",
+    "weekday",
+    "century",
     "relative_year",
     "anaphoric_year",
     "relative_month",
@@ -68,6 +71,9 @@ class DateRules(BaseModel):
     anaphoric_years: dict[str, int]
     relative_months: dict[str, int]
     relative_days: dict[str, int]
+    relative_weeks: dict[str, int]
+    weekdays: dict[str, int]
+    centuries: dict[str, int]
     year_parts: list[YearPart]
     fragments: dict[str, str]
     not_after: str
@@ -148,6 +154,9 @@ def _compile_grammar(rules: DateRules) -> _Grammar:
     fragments["anaphoric_year"] = alternation(rules.anaphoric_years)
     fragments["relative_month"] = alternation(rules.relative_months)
     fragments["relative_day"] = alternation(rules.relative_days)
+    fragments["relative_week"] = alternation(rules.relative_weeks)
+    fragments["weekday"] = f"[{''.join(rules.weekdays)}]"
+    fragments["century"] = alternation(rules.centuries)
     after = [(_expand(p.pattern, fragments), p) for p in rules.year_parts]
     bare = [
         (_expand(p.bare if isinstance(p.bare, str) else p.pattern, fragments), p)
@@ -163,7 +172,14 @@ def _compile_grammar(rules: DateRules) -> _Grammar:
     # A token starts with a number, a relative word or a bare part of the
     # year: a lookahead on their first characters lets the scan skip every
     # other position at once (8x faster than trying each alternative there).
-    words = [*rules.relative_years, *rules.anaphoric_years, *rules.relative_months, *rules.relative_days]
+    words = [
+        *rules.relative_years,
+        *rules.anaphoric_years,
+        *rules.relative_months,
+        *rules.relative_days,
+        *rules.relative_weeks,
+        *rules.centuries,
+    ]
     firsts = {w[0] for w in words}
     for text, _ in bare:
         pattern = regex.compile(text, regex.VERBOSE)
@@ -213,6 +229,9 @@ class _Atom:
     month_offset: int | None = None  # from the publication month (本月, 上月)
     day: int | None = None
     day_offset: int | None = None  # from the publication day (今天, 昨天)
+    week_offset: int | None = None  # from the publication week, with ``weekday`` (上周五)
+    weekday: int | None = None  # Monday 0
+    years: tuple[int, int] | None = None  # a span of whole years (上世纪80年代)
     months: tuple[int, int] | None = None  # a part of the year
     bare: bool = False  # a number that only opens a range (the 1 of 1-6月)
 
@@ -227,11 +246,11 @@ class _Atom:
 
     @property
     def relative_within_year(self) -> bool:
-        return self.month_offset is not None or self.day_offset is not None
+        return self.month_offset is not None or self.day_offset is not None or self.week_offset is not None
 
     @property
     def has_month(self) -> bool:
-        return self.month is not None or self.month_offset is not None or self.day_offset is not None
+        return self.relative_within_year or self.month is not None
 
     @property
     def day_only(self) -> bool:
@@ -292,12 +311,23 @@ def _atom(m: regex.Match[str], grammar: _Grammar, rules: DateRules) -> _Atom:
         fields["month_offset"] = rules.relative_months[g["rm"]]
     if "rd" in g:
         fields["day_offset"] = rules.relative_days[g["rd"]]
+    if "rw" in g:
+        fields.update(week_offset=rules.relative_weeks[g["rw"]], weekday=rules.weekdays[g["wd"]])
+    if "cent" in g:
+        fields["years"] = _decades(rules.centuries[g["cent"]], g["dec"])
     if "part" in g:
         fields["months"] = _part_months(g["part"], grammar.parts)
     if "bare_part" in g:
         fields["months"] = _part_months(g["bare_part"], grammar.bare_parts)
     bare = "by" in g or "bm" in g or "bd" in g
     return _Atom(m.start(), m.end(), bare=bare, **fields)
+
+
+def _decades(century: int, written: str) -> tuple[int, int]:
+    """The years of ``80`` or ``七八十`` (the 1970s and 80s) in the century starting at ``century``."""
+    digits = written.removesuffix("十").removesuffix("0")
+    first, last = (digits[0], digits[-1]) if not digits.isascii() else (digits, digits)
+    return century + 10 * _int(first), century + 10 * _int(last) + 9
 
 
 def _scan(text: str, grammar: _Grammar, rules: DateRules) -> list[_Atom]:
@@ -448,6 +478,14 @@ def _year_month(a: _Atom, ctx: _Context) -> tuple[int | None, int | None]:
 
 def _resolve(a: _Atom, ctx: _Context) -> tuple[dt.date, dt.date] | None:
     """The first and last day an atom names, or None where it cannot be placed."""
+    if a.years is not None:
+        return dt.date(a.years[0], 1, 1), dt.date(a.years[1], 12, 31)
+    if a.week_offset is not None and a.weekday is not None:
+        if ctx.published is None:
+            return None
+        monday = ctx.published - dt.timedelta(days=ctx.published.weekday())
+        day = monday + dt.timedelta(days=7 * a.week_offset + a.weekday)
+        return day, day
     year, month = _year_month(a, ctx)
     if year is None:
         return None
