@@ -82,10 +82,10 @@ GOLDEN: list[tuple[str, str | None, list[tuple[str, str | None, str]], str]] = [
         "the sentence's month",
     ),
     (
-        "三年前的小村，比去年同期增长",
+        "三年前的小村，比去年同期增长，去年冬季以来，2012年夏天",
         "2018-06-18",
         [],
-        "years ago and a comparison: the gold keeps both optional",
+        "years ago, a comparison, seasons: the gold keeps them optional",
     ),
     (
         "争取在今年年底前完成，到去年底",
