@@ -189,6 +189,12 @@ GOLDEN = [
         ("1000亿", 100_000_000_000, None, "funds", None, CNY),
     ),
     case("“千万工程”持续迈向纵深。"),
+    # a size class written with 级 is money wherever it stands (not 千亿级别, a level of a quantity)
+    case(
+        "百亿级的中国电信临港信息园区，5个集群规模突破万亿级。",
+        ("百亿", 10_000_000_000, None, "threshold", None, CNY),
+        ("万亿", 1_000_000_000_000, None, "threshold", None, CNY),
+    ),
     # coins below one yuan, where nothing else can be meant
     case(
         "娃娃吃的5角钱零食，用电每度只需要3角6分，奖励茶农五分钱。",

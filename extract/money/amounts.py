@@ -184,8 +184,8 @@ def _license_bare(text: str, prev: Amount | Trigger | None, amount: Amount, g: G
         if text.endswith(word, 0, amount.start):
             return _with_currency(amount, code)
     grade = g.grade_after.match(text, amount.end)
-    if grade and "亿" in text[amount.start : amount.end] and g.class_after_magnitude.match(text, grade.end()):
-        return _with_currency(amount, "CNY")  # 百亿级产业集群 (not 产量达到千亿级别)
+    if grade and "亿" in text[amount.start : amount.end]:
+        return _with_currency(amount, "CNY")  # 百亿级产业集群, 百亿级的园区, 突破万亿级 (not 千亿级别)
     if g.counted_yi.search(text, amount.start, amount.end):
         return _with_currency(amount, "CNY")  # 12个亿, 拿2个多亿对…: 个亿 counts nothing but money
     follows = g.bare_follower.match(text, amount.end) is not None

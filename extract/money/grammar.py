@@ -280,7 +280,7 @@ def grammar() -> Grammar:
         ),
         above_after=re.compile(r"[ ]?[及或]?以[上下]"),
         class_after_magnitude=re.compile(rf"{_CLAUSE}{{0,6}}?(?:{alternation(t.classes)})"),
-        grade_after=re.compile(rf"(?:{alternation(t.grade)})"),
+        grade_after=re.compile(rf"(?:{alternation(t.grade)})(?!别)"),
         count_after=re.compile(
             rf"(?:[ ]?[及或]?以[上下])?{_CLAUSE}{{0,6}}?的{_CLAUSE}{{0,16}}?"
             rf"(?:有|达到|达|不少于|超过|共)?{counted}(?:以上|左右)?(?=[{re.escape(CLAUSE_BREAK)}]|$)"
