@@ -326,8 +326,7 @@ def _atom(m: regex.Match[str], grammar: _Grammar, rules: DateRules) -> _Atom:
 def _decades(century: int, written: str) -> tuple[int, int]:
     """The years of ``80`` or ``七八十`` (the 1970s and 80s) in the century starting at ``century``."""
     digits = written.removesuffix("十").removesuffix("0")
-    first, last = (digits[0], digits[-1]) if not digits.isascii() else (digits, digits)
-    return century + 10 * _int(first), century + 10 * _int(last) + 9
+    return century + 10 * _int(digits[0]), century + 10 * _int(digits[-1]) + 9
 
 
 def _scan(text: str, grammar: _Grammar, rules: DateRules) -> list[_Atom]:

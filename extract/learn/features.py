@@ -68,10 +68,10 @@ def role_features(view: View, m: Money) -> dict[str, float]:
         if len(w) >= 2:
             f[f"cbag:{w}"] = 1.0
     # every role the money rules' words before and after would give, not only the rule's one pick
-    for _, role, left, _ in role_words(text, clause, m.start):
+    for role, left, _ in role_words(text, clause, m.start):
         if left:
             f[f"lexL:{role}"] = 1.0
-    for _, role, _, right in role_words(text, m.end, min(len(text), m.end + 8)):
+    for role, _, right in role_words(text, m.end, min(len(text), m.end + 8)):
         if right:
             f[f"lexR:{role}"] = 1.0
     if not settings().planned_words.isdisjoint(clause_words):

@@ -43,16 +43,14 @@ def find_money(text: str) -> list[Money]:
     return out
 
 
-def role_words(text: str, start: int, end: int) -> list[tuple[int, MoneyRole, bool, bool]]:
-    """The words of ``text[start:end]`` that give amounts a role, each as (offset, role, written
-    before amounts, written after them): what a learned role reads beside the rule's one guess."""
+def role_words(text: str, start: int, end: int) -> list[tuple[MoneyRole, bool, bool]]:
+    """The words of ``text[start:end]`` that give amounts a role, each as (role, written before
+    amounts, written after them): what a learned role reads beside the rule's one guess."""
     g = grammar()
-    out = []
-    for m in g.scanner.finditer(text, start, end):
-        if m.lastgroup == "trigger":
-            t = g.triggers[m.group()]
-            out.append((m.start(), t.role, t.left, t.right))
-    return out
+    triggers = (
+        g.triggers[m.group()] for m in g.scanner.finditer(text, start, end) if m.lastgroup == "trigger"
+    )
+    return [(t.role, t.left, t.right) for t in triggers]
 
 
 def _to_money(text: str, amount: Amount, role: MoneyRole) -> Money:

@@ -32,11 +32,20 @@ def scan(text: str, g: Grammar) -> Iterator[Amount | Trigger]:
 
 def _coins(text: str, m: re.Match[str], g: Grammar) -> Amount:
     """3角6分 → 0.36 yuan: each number read with the coin written after it."""
-    coins = g.rules.coins
     value = Decimal(0)
-    for number, coin in re.findall(rf"([^{''.join(coins.tenth + coins.hundredth)}钱]+)(.)", m.group()):
-        value += parse_number(number) * (Decimal("0.1") if coin in coins.tenth else Decimal("0.01"))
-    return Amount(m.start(), m.end(), value, None, "CNY", None, False, False, False)
+    for number, coin in g.coin_piece.findall(m.group()):
+        value += parse_number(number) * (Decimal("0.1") if coin in g.rules.coins.tenth else Decimal("0.01"))
+    return Amount(
+        start=m.start(),
+        end=m.end(),
+        low=value,
+        high=None,
+        currency="CNY",
+        qualifier=None,
+        bound=False,
+        magnitude_only=False,
+        converted=False,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,13 +192,12 @@ def _license_bare(text: str, prev: Amount | Trigger | None, amount: Amount, g: G
     for word, code in g.rules.prefix_currencies.items():
         if text.endswith(word, 0, amount.start):
             return _with_currency(amount, code)
-    grade = g.grade_after.match(text, amount.end)
-    if grade and "亿" in text[amount.start : amount.end]:
+    written = text[amount.start : amount.end]
+    if "亿" in written and g.grade_after.match(text, amount.end):
         return _with_currency(amount, "CNY")  # 百亿级产业集群, 百亿级的园区, 突破万亿级 (not 千亿级别)
     if g.counted_yi.search(text, amount.start, amount.end):
         return _with_currency(amount, "CNY")  # 12个亿, 拿2个多亿对…: 个亿 counts nothing but money
     follows = g.bare_follower.match(text, amount.end) is not None
-    written = text[amount.start : amount.end]
     if g.bare_right.match(text, amount.end) and (follows or any(c.isdigit() for c in written)):
         return _with_currency(amount, "CNY")  # 两千万投资, 80亿中期票据 (not the name 千万工程)
     if not follows:

@@ -175,6 +175,7 @@ class Grammar:
     sentence_break: re.Pattern[str]
     word_joint: re.Pattern[str]
     counted_yi: re.Pattern[str]
+    coin_piece: re.Pattern[str]  # one number and the coin after it (3角 and 6分 of 3角6分)
     list_joint: re.Pattern[str]
 
 
@@ -301,4 +302,5 @@ def grammar() -> Grammar:
         word_joint=re.compile(r"[和、及与,，]|以及"),
         list_joint=re.compile(joint),
         counted_yi=re.compile(rf"个(?:{alternation(rules.vague_suffixes)})?亿"),
+        coin_piece=re.compile(rf"([^{''.join(rules.coins.tenth + rules.coins.hundredth)}钱]+)(.)"),
     )
