@@ -105,3 +105,17 @@ def test_names_of_one_company_in_the_gazetteer_are_one_record(extractor):
     assert [o.name for o in organisations] == ["中国石化", "中石化"]
     assert organisations[1].refers_to == "中国石化"
     assert company_names([(o.name, o.refers_to) for o in organisations]) == ["中国石化"]
+
+
+def test_a_group_and_its_local_company_are_two_companies(extractor):
+    """青岛啤酒 opens 青岛啤酒揭阳公司, and the group is still another company than its company in 揭阳
+    (f80160 of the gold): both are listed. A name going on with its trade is one company (锦湖|轮胎)."""
+    text = (
+        "青岛啤酒揭阳公司年产60万千升生产基地项目日前开工。青岛啤酒在市场布局方面又有新动作，"
+        "青岛啤酒有关负责人表示，项目明年投产。"
+    )
+    organisations = [o for o in extractor(Article(id="t", text=text)).organisations if o.kind == "company"]
+    names = company_names([(o.name, o.refers_to) for o in organisations])
+    assert names == ["青岛啤酒揭阳公司", "青岛啤酒"]
+    assert company_names([("锦湖", None), ("锦湖轮胎", None)]) == ["锦湖轮胎"]
+    assert company_names([("中电投", None), ("中电投新疆公司", None)]) == ["中电投", "中电投新疆公司"]

@@ -19,7 +19,7 @@ import regex
 
 from ..dictionary import word_tags
 from ..models import Organisation
-from ..orgs import begins_place
+from ..orgs import begins_place, local_company
 from ..rules import rules_dir
 from ..words import extraction_words
 from .lists import enumerations
@@ -105,6 +105,15 @@ def one_company(organisations: list[Organisation]) -> list[Organisation]:
                 o = o.model_copy(update={"refers_to": written})
         out.append(o)
     return out
+
+
+def separate_local(organisations: list[Organisation]) -> list[Organisation]:
+    """A group's short name is no short form of its local company (青岛啤酒, 青岛啤酒揭阳公司): the
+    link stays a feature of the mention (:func:`company_features`), the record counts two companies."""
+    return [
+        o.model_copy(update={"refers_to": None}) if o.refers_to and local_company(o.name, o.refers_to) else o
+        for o in organisations
+    ]
 
 
 def company_candidates(view: View) -> tuple[list[Organisation], dict[tuple[int, int], tuple[str, float]]]:

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import regex
 
-from .grammar import Grammar, abbreviates, acceptable, classify, company_rules, ending_of, is_common_word
+from ..dictionary import word_tags
+from ..words import extraction_words
+from .grammar import (
+    PLACE_TAG,
+    Grammar,
+    abbreviates,
+    acceptable,
+    classify,
+    company_rules,
+    ending_of,
+    is_common_word,
+)
 from .names import Name
 
 # --------------------------------------------------------------------------- linking
@@ -33,6 +44,16 @@ def short_forms(name: str, grammar: Grammar | None = None) -> list[str]:
     """The short forms of a full company name that can stand for it: no common words (科技, 机械)."""
     g = grammar or company_rules()
     return [c for c in cores(name, g) if acceptable(c, "company", g) and not is_common_word(c, g)]
+
+
+def local_company(group: str, name: str) -> bool:
+    """Is ``name`` a local company of ``group``, the group's name and then a place (青岛啤酒|揭阳公司,
+    中电投|新疆公司, 国家电网|浙江舟山公司)? The gold, like a reader, counts the group and its local
+    company as two companies, where a name that goes on with words of its trade is one
+    (青岛啤酒|股份有限公司, 锦湖|轮胎)."""
+    if len(name) <= len(group) or not name.startswith(group):
+        return False
+    return word_tags().get(extraction_words().cut(name[len(group) :])[0]) == PLACE_TAG
 
 
 def link_names(names: list[Name], g: Grammar) -> dict[str, str]:
