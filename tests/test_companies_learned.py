@@ -119,3 +119,6 @@ def test_a_group_and_its_local_company_are_two_companies(extractor):
     assert names == ["青岛啤酒揭阳公司", "青岛啤酒"]
     assert company_names([("锦湖", None), ("锦湖轮胎", None)]) == ["锦湖轮胎"]
     assert company_names([("中电投", None), ("中电投新疆公司", None)]) == ["中电投", "中电投新疆公司"]
+    assert company_names([("格力", None), ("格力地产", None)]) == ["格力", "格力地产"], (
+        "an arm in another trade"
+    )

@@ -26,6 +26,7 @@ from extract.orgs import (
     leftmost_longest,
     worth_ner,
 )
+from extract.orgs.grammar import acceptable, company_rules
 from extract.rules import alternation
 from extract.sentences import split_sentences
 
@@ -326,3 +327,17 @@ def test_names_are_found_as_the_alternation_of_them_finds_them(text, words):
         [(m.start(), m.end(), m.group()) for m in regex.finditer(alternation(words), text)] if words else []
     )
     assert leftmost_longest(text, words) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("日立三家公司", False),
+        ("重庆三大国投集团", False),
+        ("中央企业中五大发电集团", False),
+        ("第七大道", True),
+    ],
+)
+def test_a_count_is_no_company_name(name, ok):
+    """三家, 五大 count companies (日立三家公司: three of Hitachi's); 第七大道 is a name."""
+    assert acceptable(name, "company", company_rules()) is ok

@@ -255,6 +255,8 @@ def company_features(
     if name.endswith(LEGAL_ENDINGS):
         f["legal_ending"] = 1.0
     f[f"proper:{_proper_part(view, o)}"] = 1.0
+    for w in view.words_in(o.start, o.end)[:-1]:
+        f[f"in:{w}"] = 1.0
     if name.isascii():
         f["latin"] = 1.0
     if (o.start, o.end) in listed:

@@ -71,6 +71,7 @@ class CompanyRules(BaseModel):
     generic_exceptions: list[str]
     industries: list[str]
     sectors: list[str]
+    arms: list[str]
     tails: list[str]
     list_heads: list[str]
     list_quantifiers: list[str]

@@ -46,14 +46,17 @@ def short_forms(name: str, grammar: Grammar | None = None) -> list[str]:
     return [c for c in cores(name, g) if acceptable(c, "company", g) and not is_common_word(c, g)]
 
 
-def local_company(group: str, name: str) -> bool:
-    """Is ``name`` a local company of ``group``, the group's name and then a place (青岛啤酒|揭阳公司,
-    中电投|新疆公司, 国家电网|浙江舟山公司)? The gold, like a reader, counts the group and its local
-    company as two companies, where a name that goes on with words of its trade is one
-    (青岛啤酒|股份有限公司, 锦湖|轮胎)."""
+def local_company(group: str, name: str, grammar: Grammar | None = None) -> bool:
+    """Is ``name`` a company of the group ``group`` names, not the group: the group's name and then a place
+    (青岛啤酒|揭阳公司, 中电投|新疆公司, 国家电网|浙江舟山公司) or an arm in another trade (格力|地产,
+    中国北车|财务有限公司)? The gold, like a reader, counts the group and its company as two, where a
+    name that goes on with words of its trade is one (青岛啤酒|股份有限公司, 锦湖|轮胎)."""
     if len(name) <= len(group) or not name.startswith(group):
         return False
-    return word_tags().get(extraction_words().cut(name[len(group) :])[0]) == PLACE_TAG
+    rest = name[len(group) :]
+    g = grammar or company_rules()
+    at_place = word_tags().get(extraction_words().cut(rest)[0]) == PLACE_TAG
+    return at_place or any(arm in rest for arm in g.rules.arms)
 
 
 def link_names(names: list[Name], g: Grammar) -> dict[str, str]:
