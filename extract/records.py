@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Sequence
 
 from .models import DateRange, Mention, Money, Organisation, Project
-from .orgs import local_company
+from .orgs import group_member
 
 
 def record(
@@ -58,12 +58,13 @@ def company_names(mentions: Sequence[tuple[str, str | None]]) -> list[str]:
     the article writes that name, and a name that opens another company name
     of the article (一汽 before 一汽集团, 吉林世宝 before its registered name) is
     that company: the gold, like a reader, lists one company once. A group is
-    not its local company (青岛啤酒 and 青岛啤酒揭阳公司 are two).
+    not its local company nor its arm in another trade (青岛啤酒 and 青岛啤酒揭阳公司,
+    格力 and 格力地产 are two).
     """
     written = {name for name, _ in mentions}
     names = list(dict.fromkeys(ref if ref in written else name for name, ref in mentions))
     # A name that opens others sorts right before them: each name looks at its successor only.
     ordered = sorted(names)
     pairs = itertools.pairwise(ordered)
-    opens = {a for a, b in pairs if len(a) >= 2 and b.startswith(a) and not local_company(a, b)}
+    opens = {a for a, b in pairs if len(a) >= 2 and b.startswith(a) and not group_member(a, b)}
     return [n for n in names if n not in opens]

@@ -107,7 +107,7 @@ def test_names_of_one_company_in_the_gazetteer_are_one_record(extractor):
     assert company_names([(o.name, o.refers_to) for o in organisations]) == ["中国石化"]
 
 
-def test_a_group_and_its_local_company_are_two_companies(extractor):
+def test_a_group_and_its_local_company_or_arm_are_two_companies(extractor):
     """青岛啤酒 opens 青岛啤酒揭阳公司, and the group is still another company than its company in 揭阳
     (f80160 of the gold): both are listed. A name going on with its trade is one company (锦湖|轮胎)."""
     text = (

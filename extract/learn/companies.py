@@ -19,7 +19,7 @@ import regex
 
 from ..dictionary import word_tags
 from ..models import Organisation
-from ..orgs import begins_place, local_company
+from ..orgs import begins_place, group_member
 from ..rules import rules_dir
 from ..words import extraction_words
 from .lists import enumerations
@@ -107,11 +107,12 @@ def one_company(organisations: list[Organisation]) -> list[Organisation]:
     return out
 
 
-def separate_local(organisations: list[Organisation]) -> list[Organisation]:
-    """A group's short name is no short form of its local company (青岛啤酒, 青岛啤酒揭阳公司): the
-    link stays a feature of the mention (:func:`company_features`), the record counts two companies."""
+def separate_members(organisations: list[Organisation]) -> list[Organisation]:
+    """A group's short name is no short form of its local company or its arm (青岛啤酒 and 青岛啤酒揭阳公司,
+    格力 and 格力地产): the link stays a feature of the mention (:func:`company_features`), the record
+    counts two companies."""
     return [
-        o.model_copy(update={"refers_to": None}) if o.refers_to and local_company(o.name, o.refers_to) else o
+        o.model_copy(update={"refers_to": None}) if o.refers_to and group_member(o.name, o.refers_to) else o
         for o in organisations
     ]
 

@@ -27,7 +27,7 @@ from ..models import Capacity, Mention, Money, Organisation, Project
 from ..projects import INVESTMENT_ROLES, rows_apart, same_project, strip_name
 from ..projects.article import Intervals
 from .candidates import Candidate, featured
-from .companies import judged_companies, one_company, separate_local
+from .companies import judged_companies, one_company, separate_members
 from .features import Mentions, pair_features, role_features, stage_features
 from .models import Models
 from .settings import Settings
@@ -223,7 +223,7 @@ def judge_companies(view: View, models: Models, threshold: float) -> list[Organi
     ]
     known = {(o.start, o.end) for o in out}
     out += [o for span, o in accepted.items() if span not in known]
-    return one_company(separate_local(sorted(out, key=lambda o: (o.start, o.end))))
+    return one_company(separate_members(sorted(out, key=lambda o: (o.start, o.end))))
 
 
 def relabel_money(view: View, models: Models) -> list[Money]:

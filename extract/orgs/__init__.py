@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from ..models import Organisation
 from ..ner import NerModel
 from .grammar import CompanyRules, Grammar, begins_place, classify, company_rules
-from .links import link_names, local_company, root_of, short_forms
+from .links import group_member, link_names, root_of, short_forms
 from .names import Context, Name, aliases, anchored, listed, ner_names, project_heads
 from .view import NerInput, TextView, entities_of, ner_input, text_view, worth_ner
 
@@ -48,8 +48,8 @@ __all__ = [
     "classify",
     "company_names",
     "find_organisations",
+    "group_member",
     "leftmost_longest",
-    "local_company",
     "ner_input",
     "short_forms",
     "worth_ner",

@@ -46,7 +46,7 @@ def short_forms(name: str, grammar: Grammar | None = None) -> list[str]:
     return [c for c in cores(name, g) if acceptable(c, "company", g) and not is_common_word(c, g)]
 
 
-def local_company(group: str, name: str, grammar: Grammar | None = None) -> bool:
+def group_member(group: str, name: str, grammar: Grammar | None = None) -> bool:
     """Is ``name`` a company of the group ``group`` names, not the group: the group's name and then a place
     (青岛啤酒|揭阳公司, 中电投|新疆公司, 国家电网|浙江舟山公司) or an arm in another trade (格力|地产,
     中国北车|财务有限公司)? The gold, like a reader, counts the group and its company as two, where a
