@@ -75,6 +75,40 @@ def test_list_items_without_heads_are_candidates_named_by_their_tail():
     )
 
 
+def _names_of_items(text: str, heads: tuple[str, ...]) -> dict[str, str]:
+    view = _view(text)
+    items = list_items(view, heads)
+    return {text[i.start : i.end]: view.name_text(i.start, i.end) for i in items.values() if not i.first}
+
+
+def test_list_items_take_the_ending_their_last_item_shares_with_them():
+    heads = ("处理厂", "厂", "公路", "高速", "项目", "风电")
+    assert _names_of_items("黄山市污水处理厂、黄山区、休宁、歙县污水处理厂已先后投入使用。", heads) == {
+        "黄山区": "黄山区污水处理厂",
+        "休宁": "休宁污水处理厂",
+    }
+    # the other items' common last word (万千瓦) tells where the ending starts
+    text = "开工建设甘肃酒泉二期500万千瓦、新疆哈密200万千瓦、吉林通榆150万千瓦风电项目；"
+    assert _names_of_items(text, heads) == {"新疆哈密200万千瓦": "新疆哈密200万千瓦风电项目"}
+    # a count between the last item and the ending is left out of every name, the last item's too
+    text = "岳阳先后启动随岳、岳常、临岳3条高速公路建设。"
+    view = _view(text)
+    list_items(view, heads)
+    at = text.index("临岳")
+    assert view.name_text(at, text.index("建设")) == "临岳高速公路"
+    assert view.name_text(text.index("岳常"), text.index("岳常") + 2) == "岳常高速公路"
+
+
+def test_lists_of_qualities_or_with_a_tail_take_no_ending():
+    heads = ("生态城", "城", "项目", "通道")
+    for text in (
+        "构建蓝绿交织、清新明亮、水城共融的生态城。",
+        "形成北达俄蒙、东连日韩、西到欧洲的国际物流大通道。",
+        "签约天地一体化信息系统、脑科学等一批重大项目。",  # items of a list with 等 keep their own names
+    ):
+        assert all(k == v for k, v in _names_of_items(text, heads).items()), text
+
+
 def test_shipped_models_are_all_there_and_small():
     folder = models_dir()
     assert {p.stem for p in folder.glob("*.json")} == {*MODEL_FILES, "manifest"}

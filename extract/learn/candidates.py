@@ -20,6 +20,7 @@ from functools import cache
 import ahocorasick_rs
 import regex
 
+from ..words import extraction_words
 from .clusters import class_features
 from .lists import Item, list_items
 from .settings import settings
@@ -58,15 +59,18 @@ def candidates(view: View, heads: tuple[str, ...], items: dict[int, Item] | None
     for p in view.rules.proposals:
         ends.setdefault(p.end, "")
     items = list_items(view, heads) if items is None else items
-    for end in items:
-        ends.setdefault(end, "")
+    longest_first = sorted(heads, key=len, reverse=True)
+    for end, item in items.items():
+        # an item named with its list's shared ending takes that ending's head (黄山区、歙县污水处理厂)
+        head = next((h for h in longest_first if item.ending.endswith(h)), "") if item.ending else ""
+        ends.setdefault(end, head)
     config = settings()
     glue, max_name = config.start_after, config.max_name
     never_char, never_word = frozenset(config.never_first_char), frozenset(config.never_first_word)
     out: dict[tuple[int, int], Candidate] = {}
     for end, head in ends.items():
         floor = max(view.clause_start(max(end - 1, 0)), end - max_name)
-        last_start = end - max(len(head), 1)
+        last_start = end - max(len(head), 1) if text.endswith(head, 0, end) else end - 1
         first = bisect.bisect_left(view.token_starts, floor)
         starts = set()
         for i in range(first, len(view.token_starts)):
@@ -116,8 +120,9 @@ class CandidateFeatures:
 
     def __call__(self, c: Candidate) -> dict[str, float]:
         v, text = self.view, self.view.text
-        name = text[c.start : c.end]
-        words = v.words_in(c.start, c.end)
+        name = v.name_text(c.start, c.end)
+        # a list item named with its list's shared ending reads as the name it gives (黄山区污水处理厂)
+        words = v.words_in(c.start, c.end) if c.end not in v.namings else extraction_words().cut(name)
         prev, prevc, start_features = self._start_features(c.start)
         head = c.head or "<list>"
         first = words[0] if words else ""
@@ -128,12 +133,12 @@ class CandidateFeatures:
                 f"last:{words[-1] if words else ''}": 1.0,
                 f"first:{first}": 1.0,
                 f"firstc:{name[0]}": 1.0,
-                f"len:{_bucket(c.end - c.start)}": 1.0,
+                f"len:{_bucket(len(name))}": 1.0,
                 f"words:{_bucket(len(words))}": 1.0,
                 f"tagfirst:{v.tag(first)}": 1.0,
                 f"prev+head:{prev}|{head}": 1.0,
                 f"first+head:{first}|{head}": 1.0,
-                f"len+head:{_bucket(c.end - c.start)}|{head}": 1.0,
+                f"len+head:{_bucket(len(name))}|{head}": 1.0,
                 f"prevc+head:{prevc}|{head}": 1.0,
             }
         )
@@ -147,7 +152,7 @@ class CandidateFeatures:
             f[f"tag:{v.tag(w)}"] = 1.0
             if len(w) >= 2 and v.tag(w) == "unk":
                 f["unknown_word"] = 1.0
-        if self.counts.get(name, 0) > 1:
+        if self.counts.get(text[c.start : c.end], 0) > 1:
             f["repeated"] = 1.0
         for mark in MARKS.finditer(name):
             f[mark.lastgroup] = 1.0  # digit, latin, quote
@@ -168,6 +173,8 @@ class CandidateFeatures:
             f[f"list_tail+head:{item.tail or '<none>'}|{head}"] = 1.0
             f[f"list_headed:{round(item.headed * 4)}"] = 1.0
             f[f"list_size:{_bucket(item.size)}"] = 1.0
+            if item.ending:
+                f["list_ending"] = 1.0
         if (c.start, c.end) in self.rule_spans:
             f["rule_record"] = 1.0
         elif c.end in self.rule_ends:

@@ -126,7 +126,7 @@ def _bigrams(s: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)}
 
 
-def group_spans(text: str, spans: list[tuple[int, int]], rules: RuleIndex) -> list[list[tuple[int, int]]]:
+def group_spans(view: View, spans: list[tuple[int, int]], rules: RuleIndex) -> list[list[tuple[int, int]]]:
     """Names of one project together, in order of first mention.
 
     Two names are one project where the grammar made them one record (it
@@ -149,10 +149,10 @@ def group_spans(text: str, spans: list[tuple[int, int]], rules: RuleIndex) -> li
     records = {span: rules.index_of([span]) for span in spans}
     # The grammar's names first, so that a loose mention before its record's name still finds it.
     for s, e in sorted(spans, key=lambda span: (records[span] is None, span)):
-        name = strip_name(text[s:e])
+        name = strip_name(view.name_text(s, e))
         key = norm_project(name)
         record = records[(s, e)]
-        row = rows_apart(text, s, s)
+        row = rows_apart(view.text, s, s)
 
         def fits(c: int, row: bool = row, key: str = key) -> bool:
             """Not another row of a list (rows are projects of their own, unless named alike)."""
@@ -163,7 +163,7 @@ def group_spans(text: str, spans: list[tuple[int, int]], rules: RuleIndex) -> li
             nearby = dict.fromkeys([*recent[-GROUP_WINDOW:], *by_prefix.get(key[:2], [])[-GROUP_WINDOW:]])
             alike = (c for c in reversed(nearby) if fits(c) and any(same_project(name, o) for o in names[c]))
             g = next(alike, None)
-        if g is None and record is None:
+        if g is None and record is None and e not in view.namings:  # items of one list are apart
             g = _loose_match(key, by_pair, names, fits)
         if g is None:
             g = len(groups)
@@ -267,7 +267,7 @@ def decide(
     organisations = judge_companies(view, models, config.accept)
     rules = RuleIndex(view.rules.projects)
     spans, name_scores = project_spans(view, models, config.accept, config.veto)
-    groups = group_spans(view.text, spans, rules)
+    groups = group_spans(view, spans, rules)
     attach = config.attach
     mentions = Mentions(sorted((s, e, g) for g, grp in enumerate(groups) for s, e in grp))
     owned: dict[tuple[int, str], tuple[float, Mention]] = {}
@@ -369,7 +369,7 @@ def _project(
     rule: Project | None,
 ) -> Project:
     text = view.text
-    names = [strip_name(text[s:e]) for s, e in grp]
+    names = [strip_name(view.name_text(s, e)) for s, e in grp]
     main = max(range(len(grp)), key=lambda i: (len(names[i]), -grp[i][0]))
     start, end = grp[main]
     evidence: dict[str, Mention] = dict(money)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from itertools import accumulate
 
 import regex
 
@@ -41,6 +42,9 @@ class Item:
     """The longest head in the list's tail (``线路`` of ``等3条已投产线路``), or ``""``."""
     headed: float
     """The share of the list's items that end in a head themselves."""
+    ending: str = ""
+    """The ending the list's last item shares with this one (``风电项目`` of ``甲、乙风电项目``), where this
+    one has no head of its own: the item is named with it (``甲风电项目``)."""
 
 
 def enumerations(view: View) -> list[tuple[list[tuple[int, int]], str]]:
@@ -90,15 +94,102 @@ def list_items(view: View, heads: tuple[str, ...]) -> dict[int, Item]:
     by_length = sorted(heads, key=len, reverse=True)
     head_set, lengths = frozenset(heads), sorted({len(h) for h in heads})
     out: dict[int, Item] = {}
+    view.namings = {}
     for pieces, tail in enumerations(view):
         tail_head = next((h for h in by_length if h in tail), "")
-        headed = sum(any(text[e - n : e] in head_set for n in lengths) for _, e in pieces) / len(pieces)
-        if not tail_head and headed < 0.5:
+        ends_in_head = [any(text[e - n : e] in head_set for n in lengths) for _, e in pieces]
+        headed = sum(ends_in_head) / len(pieces)
+        shared = _shared_ending(view, pieces, tail, ends_in_head, head_set, lengths)
+        if not tail_head and headed < 0.5 and shared is None:
             continue
         for k, (s, e) in enumerate(pieces):
             if e - s >= 2:
-                out[e] = Item(s, e, k == 0, len(pieces), tail_head, headed)
+                ending = shared[2] if shared is not None and not ends_in_head[k] else ""
+                out[e] = Item(s, e, k == 0, len(pieces), tail_head, headed, ending)
+                if ending:
+                    view.namings[e] = (e, ending)
+        if shared is not None and shared[0] is not None:
+            view.namings[shared[1]] = (shared[0], shared[2])
     return out
+
+
+#: A count or 的 before a shared ending, left out of the name (临岳6条高速公路: 临岳高速公路).
+COUNTED = regex.compile(r"^的?[\d一二三四五六七八九十两几多余]+[条个座项家所处批]的?|^的")
+#: Word tags that end the last item's reach for its head (已, 及, 分别, 推进: the clause goes on).
+PAST_NAME = frozenset(("d", "c", "p", "v"))
+#: The longest ending shared by a list's items, and the longest item that shares one.
+ENDING_REACH = 12
+ITEM_REACH = 14
+#: jieba tags of the first word of items that take a shared ending: places (黄山区), names and words
+#: jieba does not know (岳常 of 随岳、岳常…高速公路).
+NAMING_TAGS = frozenset(("ns", "nsf", "nr", "nrt", "nz", "j", "unk"))
+NOT_IN_ENDING = regex.compile(r"[的\p{P}]")
+
+
+def _shared_ending(
+    view: View,
+    pieces: list[tuple[int, int]],
+    tail: str,
+    ends_in_head: list[bool],
+    head_set: frozenset[str],
+    lengths: list[int],
+) -> tuple[int | None, int, str] | None:
+    """The ending a list's last item shares with its items that end in no head
+    (``黄山区、休宁、歙县污水处理厂``: 污水处理厂), as (where the last item's own name stops before the
+    ending, where a count between them is left out, else None; where the last item ends; the ending).
+
+    None where the list is no such list: it has a tail (``A、B等N个项目``: the gold names such items
+    bare), all its items end in heads, or they are no short names of places or routes (清新明亮、水城共融的
+    生态城, 西到欧洲). The last item splits where the other items' common last word ends
+    (``新疆哈密200万千瓦、…、吉林通榆150万千瓦风电项目``), else at its word boundary nearest their
+    median length."""
+    text = view.text
+    others = pieces[1:]
+    if tail or not others or all(ends_in_head) or max(e - s for s, e in others) > ITEM_REACH:
+        return None
+    words = [view.words_in(s, e) or [""] for s, e in others]
+    if any(view.tag(ws[0]) not in NAMING_TAGS or any(view.tag(w) in PAST_NAME for w in ws) for ws in words):
+        return None
+    start = pieces[-1][1] + 1
+    end = _last_item_end(view, start, head_set, lengths)
+    if end is None:
+        return None
+    split = None
+    last_words = {ws[-1] for ws in words}
+    if len(last_words) == 1 and (word := last_words.pop()):
+        at = text.rfind(word, start, end)
+        if at >= 0 and at + len(word) < end:
+            split = at + len(word) - start
+    if split is None:
+        bounds = list(accumulate(map(len, view.words_in(start, end))))[:-1]
+        median = sorted(e - s for s, e in others)[len(others) // 2]
+        split = min(bounds, key=lambda b: (abs(b - median), b), default=None)
+        if split is None or abs(split - median) > 2:
+            return None
+    ending = text[start + split : end]
+    counted = COUNTED.match(ending)
+    cut = counted.end() if counted else 0
+    ending = ending[cut:]
+    if not 2 <= len(ending) <= ENDING_REACH or NOT_IN_ENDING.search(ending):
+        return None
+    if not any(len(h) >= 2 and ending.endswith(h) for h in head_set):
+        return None  # 连成一线
+    return (start + split if cut else None), end, ending
+
+
+def _last_item_end(view: View, start: int, head_set: frozenset[str], lengths: list[int]) -> int | None:
+    """Where a list's last item, written from ``start`` (after the last 、), ends: at its farthest head
+    before the clause goes on (a verb, adverb, conjunction or preposition: 歙县污水处理厂|已先后投入使用)."""
+    text = view.text
+    limit, i = min(len(text), start + ENDING_REACH + 8), view.token_at(start)
+    while i < len(view.words) and view.token_starts[i] < limit:
+        at = view.token_starts[i]
+        if at > start and (view.clause(at) != view.clause(start) or view.tag(view.words[i]) in PAST_NAME):
+            limit = at
+            break
+        i += 1
+    ends = [p for p in range(start + 3, limit + 1) if any(text[p - n : p] in head_set for n in lengths)]
+    return ends[-1] if ends else None
 
 
 def _pieces(view: View, start: int, end: int) -> tuple[list[tuple[int, int]], str]:
