@@ -29,6 +29,8 @@ AGGREGATE = regex.compile(
 #: Words that refer back to a project named before (该项目, 这里, 项目建成后).
 ANAPHORA = regex.compile(r"该项目|这个项目|此项目|项目|该工程|工程|这里|其中|建成后|投产后|达产后")
 DISTANCES = (0, 2, 5, 10, 20, 40, 80, 160)
+#: How near a stage word stands to a name (签约落户 right after it, or 开工建设 right before it).
+NEAR = (0, 2, 5, 10, 20, 40)
 #: Characters read on either side of a fact or name: a feature never reads a whole clause or sentence,
 #: which in an unpunctuated e-paper page is the whole page (cost quadratic in its length).
 WINDOW = 30
@@ -246,6 +248,8 @@ def stage_features(
             f[f"kwmood:{mood}|{stage}|{where}"] = 1.0
             side = "after" if ks >= end else "before"
             distance = abs(ks - end) if ks >= end else abs(start - ke)
+            if where != "in_name":
+                f[f"kwnear:{stage}|{side}|{_bucket(distance, NEAR)}"] = 1.0
             if side not in nearest or distance < nearest[side][0]:
                 nearest[side] = (distance, stage, mood)
         for side, (_, stage, mood) in nearest.items():
