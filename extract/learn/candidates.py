@@ -59,11 +59,9 @@ def candidates(view: View, heads: tuple[str, ...], items: dict[int, Item] | None
     for p in view.rules.proposals:
         ends.setdefault(p.end, "")
     items = list_items(view, heads) if items is None else items
-    longest_first = sorted(heads, key=len, reverse=True)
     for end, item in items.items():
         # an item named with its list's shared ending takes that ending's head (黄山区、歙县污水处理厂)
-        head = next((h for h in longest_first if item.ending.endswith(h)), "") if item.ending else ""
-        ends.setdefault(end, head)
+        ends.setdefault(end, item.ending_head)
     config = settings()
     glue, max_name = config.start_after, config.max_name
     never_char, never_word = frozenset(config.never_first_char), frozenset(config.never_first_word)

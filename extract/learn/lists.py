@@ -45,6 +45,8 @@ class Item:
     ending: str = ""
     """The ending the list's last item shares with this one (``风电项目`` of ``甲、乙风电项目``), where this
     one has no head of its own: the item is named with it (``甲风电项目``)."""
+    ending_head: str = ""
+    """The longest head the ending ends in (``项目``): the item's head as a candidate."""
 
 
 def enumerations(view: View) -> list[tuple[list[tuple[int, int]], str]]:
@@ -89,7 +91,8 @@ def enumerated(view: View, start: int, end: int) -> tuple[int, bool, int] | None
 
 
 def list_items(view: View, heads: tuple[str, ...]) -> dict[int, Item]:
-    """The items of the article's project-like lists, by their end offset."""
+    """The items of the article's project-like lists, by their end offset. Records on ``view.namings``
+    the names items take from their list's shared ending (:meth:`View.name_text` reads them)."""
     text = view.text
     by_length = sorted(heads, key=len, reverse=True)
     head_set, lengths = frozenset(heads), sorted({len(h) for h in heads})
@@ -100,12 +103,14 @@ def list_items(view: View, heads: tuple[str, ...]) -> dict[int, Item]:
         ends_in_head = [any(text[e - n : e] in head_set for n in lengths) for _, e in pieces]
         headed = sum(ends_in_head) / len(pieces)
         shared = _shared_ending(view, pieces, tail, ends_in_head, head_set, lengths)
+        # the ending and its longest head (an item's head as a candidate), for items without their own
+        named = (shared[2], next((h for h in by_length if shared[2].endswith(h)), "")) if shared else ("", "")
         if not tail_head and headed < 0.5 and shared is None:
             continue
         for k, (s, e) in enumerate(pieces):
             if e - s >= 2:
-                ending = shared[2] if shared is not None and not ends_in_head[k] else ""
-                out[e] = Item(s, e, k == 0, len(pieces), tail_head, headed, ending)
+                ending, head = ("", "") if ends_in_head[k] else named
+                out[e] = Item(s, e, k == 0, len(pieces), tail_head, headed, ending, head)
                 if ending:
                     view.namings[e] = (e, ending)
         if shared is not None and shared[0] is not None:

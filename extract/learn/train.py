@@ -22,7 +22,7 @@ from ..projects import grammar
 from ..registry import open_registry
 from ..words import extraction_words
 from . import linear
-from .candidates import candidates, featured, learnt_heads
+from .candidates import Candidate, candidates, featured, learnt_heads
 from .companies import company_candidates, judged_companies
 from .corpus import gold_views, rule_views
 from .decide import MONEY_SLOTS, RuleIndex, fact_label, offers
@@ -178,7 +178,7 @@ def _name_examples(view: View, truth: Truth, heads: tuple[str, ...], sets: dict[
             sets["start"].append((f, label, weight))
 
 
-def _name_label(view: View, truth: Truth, c) -> bool | None:
+def _name_label(view: View, truth: Truth, c: Candidate) -> bool | None:
     """Is the candidate a name of the truth (None: the truth does not say)? A list item named with its
     list's shared ending (``黄山区污水处理厂``) is judged by that name; where only its bare text is a
     name the truth does not decide how it is named."""
