@@ -31,6 +31,9 @@ COUNT_RE = regex.compile(COUNT)
 TRAILING_COUNT_RE = regex.compile(rf"{COUNT}$")
 OPEN_BRACKET_RE = regex.compile(r"[(（][^)）]*$")
 BRACKETED_RE = regex.compile(r"[（(](?P<short>\p{Han}{2,8})[）)]")
+BRACKETED_PLACE_RE = regex.compile(r"[（(]\p{Han}{2,6}[）)]")
+"""A place (or 集团) in brackets inside a registered name: 麒麟(中国)投资有限公司, 台泥(安顺)水泥有限公司,
+武汉钢铁(集团)公司; jieba knows few of the places as places (安顺 is a person's name to it)."""
 CLAUSE_END_RE = regex.compile(r"[，。；,;！？!?\n]|$")
 ALIAS_RE = regex.compile(
     r"\s*[（(]\s*(?:以下|下文)?(?:简称|称)[：:为]?\s*[\"“「『]?(?P<short>[^\"”」』）)，,、；;。]{2,12}?)[\"”」』]?\s*[）)]"
@@ -288,9 +291,13 @@ def begins_place(text: str, end: int, grammar: Grammar | None = None) -> bool:
 
 def is_registered(name: str, g: Grammar) -> bool:
     """A registered name: a place, some words, a registered legal form (浙江文化旅游集团有限公司,
-    新疆电力建设有限责任公司). Whatever its words (ordinary ones like 文化旅游, 电力建设 among them),
-    such a name is a company's own, never a description."""
-    return bool(g.registered_re.fullmatch(name))
+    新疆电力建设有限责任公司), or a brand with its place in brackets before a company's ending
+    (麒麟(中国)投资有限公司, 惠生(南京)清洁能源公司). Whatever its words (ordinary ones like 文化旅游,
+    电力建设 among them), such a name is a company's own, never a description."""
+    if g.registered_re.fullmatch(name):
+        return True
+    m = BRACKETED_PLACE_RE.search(name)
+    return bool(m and m.start() >= 2 and name.endswith((*g.rules.registered_forms, "公司", "集团")))
 
 
 def acceptable(name: str, kind: OrgKind | None, g: Grammar) -> bool:

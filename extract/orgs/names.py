@@ -17,6 +17,7 @@ from ..words import extraction_words
 from .grammar import (
     ALIAS_RE,
     ALL_LABELS,
+    BRACKETED_PLACE_RE,
     BRACKETED_RE,
     CLAUSE_END_RE,
     CLOSE_QUOTES,
@@ -180,6 +181,7 @@ def anchored(ctx: Context) -> list[Name]:
         start = _name_start(ctx, m.start(), max(0, m.start() - g.rules.max_prefix), org)
         start, end = _trim(ctx.text, start, end, g)
         start = _place_before(ctx.text, start, end, g)
+        start = _brand_before_bracket(ctx, start, end, max(0, m.start() - g.rules.max_prefix))
         name = ctx.text[start:end]
         kind = classify(name, g)
         # A company name the model read but did not tag is a description (商业银行, 而公司).
@@ -203,6 +205,17 @@ def _place_before(text: str, start: int, end: int, g: Grammar) -> int:
     place = before[-1] if before else ""
     if place and is_place(place, g) and is_registered(text[start - len(place) : end], g):
         return start - len(place)
+    return start
+
+
+def _brand_before_bracket(ctx: Context, start: int, end: int, lowest: int) -> int:
+    """Where a name with its place in brackets starts when the start found falls in or right after the
+    brackets: at the brand before them. LAC reads 锦辉|(荆州)|硅能科技有限公司 as a person, a place and a
+    company, and 北美枫情(上海|)商贸有限公司 from inside the brackets."""
+    for m in BRACKETED_PLACE_RE.finditer(ctx.text, max(lowest, start - 8), end):
+        if m.start() < start <= m.end():
+            brand = _scan_start(ctx, m.start(), lowest)
+            return brand if brand < m.start() else start
     return start
 
 
