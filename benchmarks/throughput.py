@@ -21,6 +21,7 @@ import gzip
 import itertools
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from extract.batch import extractions
 from extract.ingest import read_jsonl_lines
-from extract.models import Article
+from extract.models import Article, IngestFailure
 
 STORIES = Path(__file__).resolve().parents[2] / "shared" / "bench" / "xwlb-stories.jsonl.gz"
 
@@ -152,6 +153,9 @@ def pipeline_pass(
         running = extractions(articles(limit, skip), "jieba", workers)
     with running as results:
         for extraction in results:
+            if isinstance(extraction, IngestFailure):
+                print(f"failed: {extraction.article_id}: {extraction.reason}", file=sys.stderr)
+                continue
             if not count:
                 first_at, wall, cpu = since_process_start(), time.perf_counter(), clock()
                 segment_wall = wall

@@ -88,6 +88,74 @@ def test_registered_names_with_a_place_in_brackets_are_found_whole(extractor):
     assert len(missed) / len(names) <= 0.03, missed  # 69 % were missed before
 
 
+#: Registered names of well-known groups and their subsidiaries, written as their registrations give them.
+WELL_KNOWN = (
+    "中国建筑集团有限公司",
+    "中国能源建设集团有限公司",
+    "华为技术有限公司",
+    "比亚迪股份有限公司",
+    "宁德时代新能源科技股份有限公司",
+    "腾讯科技(深圳)有限公司",
+    "阿里巴巴(中国)有限公司",
+    "北京京东世纪贸易有限公司",
+    "小米科技有限责任公司",
+    "三星(中国)投资有限公司",
+    "特斯拉(上海)有限公司",
+    "英特尔(中国)有限公司",
+    "SK海力士半导体(中国)有限公司",
+    "上汽通用五菱汽车股份有限公司",
+    "中国第一汽车集团有限公司",
+    "东风汽车集团有限公司",
+    "国家电网有限公司",
+    "中国南方电网有限责任公司",
+    "中国华能集团有限公司",
+    "国家电力投资集团有限公司",
+    "中国长江三峡集团有限公司",
+    "中国中车股份有限公司",
+    "中国交通建设股份有限公司",
+    "中国铁建股份有限公司",
+    "中国移动通信集团有限公司",
+    "中国宝武钢铁集团有限公司",
+    "鞍钢集团有限公司",
+    "首钢集团有限公司",
+    "华润(集团)有限公司",
+    "招商局集团有限公司",
+    "中国远洋海运集团有限公司",
+    "中国商用飞机有限责任公司",
+    "京东方科技集团股份有限公司",
+    "隆基绿能科技股份有限公司",
+    "珠海格力电器股份有限公司",
+    "贵州茅台酒股份有限公司",
+    "万华化学集团股份有限公司",
+    "浙江吉利控股集团有限公司",
+    "蔚来汽车(安徽)有限公司",
+    "上海国际港务(集团)股份有限公司",
+    "中国中化控股有限责任公司",
+    "中国电子科技集团有限公司",
+    "中国广核集团有限公司",
+    "阳光电源股份有限公司",
+    "明阳智慧能源集团股份公司",
+    "徐工集团工程机械股份有限公司",
+    "中国平安保险(集团)股份有限公司",
+    "中国电力建设集团有限公司",
+    "吉林能源建设集团有限公司",
+    "LG化学(南京)信息电子材料有限公司",
+    "中国化学工程集团有限公司",
+    "中国节能环保集团有限公司",
+    "中国电气装备集团有限公司",
+    "中国稀土集团有限公司",
+)
+
+
+def test_registered_names_of_well_known_groups_are_found_whole(extractor):
+    missed = [
+        name
+        for i, name in enumerate(WELL_KNOWN)
+        if name not in _companies(extractor, FRAMES[i % len(FRAMES)].format(name))
+    ]
+    assert len(missed) / len(WELL_KNOWN) <= 0.03, missed
+
+
 def test_a_description_is_no_registered_name(extractor):
     assert _companies(extractor, "该市有一家有限公司。") == []
 

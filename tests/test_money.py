@@ -202,6 +202,12 @@ GOLDEN = [
         ("3角6分", 0.36, None, "other", None, CNY),
         ("五分钱", 0.05, None, "other", None, CNY),
     ),
+    # a few coins: at least one (几分钱 crashed the money reader, losing the whole article)
+    case(
+        "电价每年都提高几分钱，几角钱的东西。",
+        ("几分钱", 0.01, None, "other", "several", CNY),
+        ("几角钱", 0.1, None, "other", "several", CNY),
+    ),
     # not money
     case("不让果农花一分钱，推进长三角一体化，一毛不拔，得3分，我国7个千万千瓦级基地。"),
     case("我国有13亿人口，年产1.2万吨，吸纳3万人就业，年发电10亿千瓦时。"),

@@ -34,18 +34,25 @@ def _coins(text: str, m: re.Match[str], g: Grammar) -> Amount:
     """3角6分 → 0.36 yuan: each number read with the coin written after it."""
     value = Decimal(0)
     for number, coin in g.coin_piece.findall(m.group()):
-        value += parse_number(number) * (Decimal("0.1") if coin in g.rules.coins.tenth else Decimal("0.01"))
+        value += _coin_count(number) * (Decimal("0.1") if coin in g.rules.coins.tenth else Decimal("0.01"))
     return Amount(
         start=m.start(),
         end=m.end(),
         low=value,
         high=None,
         currency="CNY",
-        qualifier=None,
+        qualifier=g.rules.vague_prefixes["几"] if "几" in m.group() else None,
         bound=False,
         magnitude_only=False,
         converted=False,
     )
+
+
+def _coin_count(number: str) -> Decimal:
+    """How many coins, at least: 几分钱 is one fen or more, 十几分钱 ten (几 read as a lower bound, as in
+    几百万元 and 十几个亿)."""
+    core = number.replace("几", "")
+    return parse_number(core) if core else Decimal(1)
 
 
 @dataclass(frozen=True, slots=True)
