@@ -213,7 +213,7 @@ def _brand_before_bracket(ctx: Context, start: int, end: int, lowest: int) -> in
     brackets: at the brand before them. LAC reads 锦辉|(荆州)|硅能科技有限公司 as a person, a place and a
     company, and 北美枫情(上海|)商贸有限公司 from inside the brackets."""
     for m in BRACKETED_PLACE_RE.finditer(ctx.text, max(lowest, start - 8), end):
-        if m.start() < start <= m.end():
+        if m.start() < start <= m.end() < end:  # the name goes on after the brackets
             brand = _scan_start(ctx, m.start(), lowest)
             return brand if brand < m.start() else start
     return start
