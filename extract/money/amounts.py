@@ -41,7 +41,7 @@ def _coins(text: str, m: re.Match[str], g: Grammar) -> Amount:
         low=value,
         high=None,
         currency="CNY",
-        qualifier=g.rules.vague_prefixes["几"] if "几" in m.group() else None,
+        qualifier=g.rules.vague_prefixes.get("几") if "几" in m.group() else None,
         bound=False,
         magnitude_only=False,
         converted=False,
