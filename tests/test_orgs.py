@@ -24,6 +24,7 @@ from extract.orgs import (
     company_names,
     find_organisations,
     leftmost_longest,
+    ner_input,
     worth_ner,
 )
 from extract.orgs.grammar import acceptable, company_rules
@@ -265,6 +266,18 @@ def test_trigger_test_is_cheap_and_plausible():
     assert worth_ner("邀请广东睿氢新能源有限公司来四平考察")
     assert worth_ner("华锐、金风、东汽三家企业装机均超过1000兆瓦")
     assert not worth_ner("截至8月末，共签订26个项目")
+
+
+def test_the_model_reads_a_long_sentence_only_in_its_clauses_with_a_trigger():
+    long = (
+        "会议指出，要坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，"
+        "支持民营企业和中小企业发展壮大，持续扩大内需，推动经济实现质的有效提升。"
+    )
+    short = "长城汽车与当地签署协议，共建新能源整车基地。"
+    text = long + short
+    read = ner_input(text, split_sentences(text)).sentences
+    assert read == ["支持民营企业和中小企业发展壮大，", short]
+    assert ner_input(text, split_sentences(text), only_triggered=False).sentences == [long, short]
 
 
 def test_ner_on_trigger_sentences_finds_the_companies_of_ner_on_all(lac, cleaned_seeds):

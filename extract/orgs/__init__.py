@@ -20,8 +20,9 @@ what each one is, and one pass finds every mention of every name:
 
 A short form points at the full name it stands for (``refers_to``), so the
 article's company list (:func:`company_names`) names each company once. The
-model runs only on sentences passing a cheap trigger test (:func:`worth_ner`);
-on the dev gold that finds the same companies as running it everywhere.
+model runs only on sentences passing a cheap trigger test (:func:`worth_ner`),
+a long one only in its clauses that pass it; on the dev gold that finds the
+same companies as running it everywhere.
 Rules and word lists are data in ``rules/companies.yml``.
 
 The package reads one way: :mod:`.grammar` (the rules, and what they say of a
@@ -68,10 +69,11 @@ def find_organisations(
     """Organisation mentions with kind (company, government, association, park, institution, media, other).
 
     ``sentences`` are the (start, end) spans of ``text``'s sentences; the NER
-    ``model`` runs on those that pass :func:`worth_ner` (all of them with
-    ``only_triggered=False``). ``lexicon`` holds names known from earlier
-    articles. Every mention of every name found is returned, in text order;
-    a short form carries the full name it stands for in ``refers_to``.
+    ``model`` runs on those that pass :func:`worth_ner`, a long one only in
+    its clauses that do (all of every sentence with ``only_triggered=False``).
+    ``lexicon`` holds names known from earlier articles. Every mention of
+    every name found is returned, in text order; a short form carries the
+    full name it stands for in ``refers_to``.
     ``prepared`` is :func:`ner_input` of the text, where the caller made it.
     """
     g = company_rules()

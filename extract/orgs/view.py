@@ -80,7 +80,33 @@ def _model_units(
 ) -> list[tuple[int, int]]:
     """The units the NER model reads, in view coordinates."""
     units = [piece for unit in _ner_units(view, sentences) for piece in _pieces(view.text, *unit)]
-    return [u for u in units if not only_triggered or worth_ner(view.text[u[0] : u[1]], g)]
+    if not only_triggered:
+        return units
+    return [run for unit in units for run in _triggered(view.text, *unit, g)]
+
+
+#: A sentence up to this long is read whole when a trigger is in it; a longer one only in its clauses
+#: with a trigger (runs of them read together). In a long sentence the other clauses seldom name a
+#: company (``……，加快培育龙头企业，……``), and the model's cost grows with what it reads: the newest
+#: news stories send a quarter of their text to the model by whole sentences, under a fifth by
+#: clauses. Cross-validated company F1 did not move (0.808 / 0.806 → 0.809 / 0.804 on two deals of
+#: the folds); a short sentence keeps its whole context (CLUENER's sentences, up to 50 characters).
+NER_WHOLE = 50
+_CLAUSE_RE = regex.compile(r"[^，,；;：:]+[，,；;：:]?")
+
+
+def _triggered(text: str, start: int, end: int, g: Grammar) -> list[tuple[int, int]]:
+    """What the NER model reads of the unit ``[start, end)``: see :data:`NER_WHOLE`."""
+    if end - start <= NER_WHOLE:
+        return [(start, end)] if worth_ner(text[start:end], g) else []
+    runs: list[tuple[int, int]] = []
+    for clause in _CLAUSE_RE.finditer(text, start, end):
+        if worth_ner(clause.group(), g):
+            if runs and runs[-1][1] == clause.start():
+                runs[-1] = (runs[-1][0], clause.end())
+            else:
+                runs.append(clause.span())
+    return runs
 
 
 #: The longest unit the NER model reads: a longer sentence (a list of rows read as one, a page pasted
@@ -117,7 +143,8 @@ class NerInput:
 
 
 def ner_input(text: str, sentences: list[tuple[int, int]], *, only_triggered: bool = True) -> NerInput:
-    """The units of ``text`` the NER model reads: those of its sentences that pass :func:`worth_ner`."""
+    """The units of ``text`` the NER model reads: its sentences that pass :func:`worth_ner`, a long one
+    only in its clauses that pass it (:data:`NER_WHOLE`)."""
     view = text_view(text)
     return NerInput(view, _model_units(view, sentences, company_rules(), only_triggered))
 
