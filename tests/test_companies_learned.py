@@ -9,6 +9,7 @@ import pytest
 
 from extract.learn.companies import gazetteer
 from extract.models import Article
+from extract.orgs import same_company
 from extract.pipeline import Extractor
 from extract.records import company_names
 
@@ -192,6 +193,37 @@ def test_names_of_one_company_in_the_gazetteer_are_one_record(extractor):
     assert [o.name for o in organisations] == ["中国石化", "中石化"]
     assert organisations[1].refers_to == "中国石化"
     assert company_names([(o.name, o.refers_to) for o in organisations]) == ["中国石化"]
+
+
+def test_a_company_written_again_with_other_forms_is_one_record(extractor):
+    """奇瑞汽车有限公司 after 奇瑞汽车股份公司 is the same company (other forms, the same words before them):
+    one record, under the name written first, with the short form pointing at it too."""
+    text = (
+        "奇瑞汽车股份公司与芜湖市签约新能源整车项目。奇瑞汽车有限公司有关负责人表示，"
+        "奇瑞将追加投资。中国五矿集团公司与当地签约；五矿集团将投资建设稀土深加工项目。"
+    )
+    organisations = [o for o in extractor(Article(id="t", text=text)).organisations if o.kind == "company"]
+    names = company_names([(o.name, o.refers_to) for o in organisations])
+    assert names == ["奇瑞汽车股份公司", "中国五矿集团公司"]
+
+
+@pytest.mark.parametrize(
+    ("name", "other", "same"),
+    [
+        ("奇瑞汽车有限公司", "奇瑞汽车股份公司", True),  # other forms of the same words
+        ("光明集团", "光明食品(集团)有限公司", True),  # a trade word after the words, groups both
+        ("五矿集团", "中国五矿集团公司", True),  # a place before them
+        ("建龙集团", "北京建龙重工集团", True),
+        ("鞍钢股份", "鞍钢集团", False),  # a group and its listed company
+        ("国药控股", "国药集团", False),
+        ("中核新能源公司", "中核集团", False),  # a group and its company in a trade
+        ("华润雪花啤酒(铁岭)有限公司", "华润雪花啤酒(中国)有限公司", False),  # companies of two places
+        ("中国石化", "中国石化集团", False),  # no form: short forms are linked elsewhere
+    ],
+)
+def test_same_company_by_its_forms(name, other, same):
+    assert same_company(name, other) is same
+    assert same_company(other, name) is same
 
 
 def test_a_group_and_its_local_company_or_arm_are_two_companies(extractor):

@@ -19,7 +19,7 @@ import regex
 
 from ..dictionary import word_tags
 from ..models import Organisation
-from ..orgs import begins_place, group_member
+from ..orgs import begins_place, group_member, same_company
 from ..rules import rules_dir
 from ..words import extraction_words
 from .lists import enumerations
@@ -92,8 +92,10 @@ def gazetteer() -> Gazetteer:
 
 
 def one_company(organisations: list[Organisation]) -> list[Organisation]:
-    """Names of one company in the gazetteer refer to the first of them the article writes (中石化 after
-    中国石化, 农发行 after 中国农业发展银行): one record per company, as the gold and a reader count them."""
+    """One record per company, as the gold and a reader count them: names of one company in the
+    gazetteer refer to the first of them the article writes (中石化 after 中国石化, 农发行 after
+    中国农业发展银行), and so does a name written again with other company forms
+    (:func:`~extract.orgs.same_company`: 奇瑞汽车有限公司 after 奇瑞汽车股份公司), its short forms with it."""
     company = gazetteer().company
     first: dict[str, str] = {}
     out = []
@@ -104,7 +106,18 @@ def one_company(organisations: list[Organisation]) -> list[Organisation]:
             if written != o.name:
                 o = o.model_copy(update={"refers_to": written})
         out.append(o)
-    return out
+    records = list(dict.fromkeys(o.refers_to or o.name for o in out if o.kind == "company"))
+    again = {}
+    for i, name in enumerate(records):
+        earlier = next((r for r in records[:i] if r not in again and same_company(name, r)), None)
+        if earlier is not None:
+            again[name] = earlier
+    return [
+        o.model_copy(update={"refers_to": again[o.refers_to or o.name]})
+        if o.kind == "company" and (o.refers_to or o.name) in again
+        else o
+        for o in out
+    ]
 
 
 def separate_members(organisations: list[Organisation]) -> list[Organisation]:

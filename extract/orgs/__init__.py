@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from ..models import Organisation
 from ..ner import NerModel
 from .grammar import CompanyRules, Grammar, begins_place, classify, company_rules
-from .links import group_member, link_names, root_of, short_forms
+from .links import group_member, link_names, root_of, same_company, short_forms
 from .names import Context, Name, aliases, anchored, listed, ner_names, project_heads
 from .view import NerInput, TextView, entities_of, ner_input, text_view, worth_ner
 
@@ -52,6 +52,7 @@ __all__ = [
     "group_member",
     "leftmost_longest",
     "ner_input",
+    "same_company",
     "short_forms",
     "worth_ner",
 ]

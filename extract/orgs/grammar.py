@@ -47,6 +47,14 @@ class KindOverride(BaseModel):
     kind: OrgKind
 
 
+class CompanyForms(BaseModel):
+    """Forms that end a company's name, and the words that make a name a group's or a listed company's."""
+
+    forms: list[str]
+    group: list[str]
+    listed: list[str]
+
+
 class Places(BaseModel):
     """What a place name looks like: its last character, or a listed country or province."""
 
@@ -63,6 +71,7 @@ class CompanyRules(BaseModel):
     anchors: list[str]
     legal_forms: list[str]
     registered_forms: list[str]
+    company_forms: CompanyForms
     place_after: list[str]
     branches: list[str]
     overrides: list[KindOverride]
@@ -181,6 +190,11 @@ class Grammar:
         """A place, then any words, then a registered legal form: a registered name."""
         forms = alternation(self.rules.registered_forms)
         return regex.compile(rf"(?:{self.place_re.pattern})\p{{Han}}.*?(?:{forms})$")
+
+    @cached_property
+    def company_forms(self) -> list[str]:
+        """The forms of ``company_forms``, longest first (a name ends in the longest it can)."""
+        return sorted(self.rules.company_forms.forms, key=len, reverse=True)
 
     @cached_property
     def place_re(self) -> regex.Pattern:

@@ -59,6 +59,48 @@ def group_member(group: str, name: str, grammar: Grammar | None = None) -> bool:
     return at_place or any(arm in rest for arm in g.rules.arms)
 
 
+#: A group's form written in brackets (光明食品(集团)有限公司) reads as the form itself.
+GROUP_IN_BRACKETS = regex.compile(r"[(（]集团[)）]")
+
+
+def _form_class(name: str, g: Grammar) -> str:
+    """A group's name (集团), a listed company's (股份, 控股) or another company's."""
+    forms = g.rules.company_forms
+    if any(w in name for w in forms.group):
+        return "group"
+    return "listed" if any(w in name for w in forms.listed) else "company"
+
+
+def _stem(name: str, g: Grammar) -> str:
+    """What stands before a name's company forms (重庆轻纺控股(集团)公司 → 重庆轻纺); "" without a form."""
+    stem = GROUP_IN_BRACKETS.sub("集团", name)
+    while (form := next((f for f in g.company_forms if stem.endswith(f)), "")) and len(stem) > len(form):
+        stem = stem[: -len(form)]
+    return stem if stem != name else ""
+
+
+def _looser(stem: str, g: Grammar) -> set[str]:
+    """A stem without the place before it (中国五矿 → 五矿) or the trade word after it (建龙重工 → 建龙)."""
+    out = {stem}
+    if (m := g.place_re.match(stem)) and len(stem) - m.end() >= 2:
+        out.add(stem[m.end() :])
+    out |= {s[:brand] for s in list(out) if (brand := g.brand_length(s)) >= 2}
+    return out
+
+
+def same_company(name: str, other: str, grammar: Grammar | None = None) -> bool:
+    """Are two names with company forms one company written two ways (``company_forms`` in
+    ``rules/companies.yml``): 奇瑞汽车股份公司 / 奇瑞汽车有限公司, 五矿集团 / 中国五矿集团公司?"""
+    g = grammar or company_rules()
+    a, b = _stem(name, g), _stem(other, g)
+    if len(a) < 2 or len(b) < 2:
+        return False
+    classes = {_form_class(name, g), _form_class(other, g)}
+    if a == b:
+        return classes != {"group", "listed"}
+    return len(classes) == 1 and (a in _looser(b, g) or b in _looser(a, g))
+
+
 def link_names(names: list[Name], g: Grammar) -> dict[str, str]:
     """Short company name → the fuller name it stands for, within one article.
 
