@@ -90,15 +90,34 @@ def _looser(stem: str, g: Grammar) -> set[str]:
 
 def same_company(name: str, other: str, grammar: Grammar | None = None) -> bool:
     """Are two names with company forms one company written two ways (``company_forms`` in
-    ``rules/companies.yml``): 奇瑞汽车股份公司 / 奇瑞汽车有限公司, 五矿集团 / 中国五矿集团公司?"""
+    ``rules/companies.yml``): 奇瑞汽车股份公司 / 奇瑞汽车有限公司, 五矿集团 / 中国五矿集团公司, or a
+    registered name and its brand with 公司 (江苏卓群纳米稀土股份有限公司 / 卓群公司)?"""
     g = grammar or company_rules()
     a, b = _stem(name, g), _stem(other, g)
     if len(a) < 2 or len(b) < 2:
         return False
+    if _brand_company(name, b, g) or _brand_company(other, a, g):
+        return True
     classes = {_form_class(name, g), _form_class(other, g)}
     if a == b:
         return classes != {"group", "listed"}
     return len(classes) == 1 and (a in _looser(b, g) or b in _looser(a, g))
+
+
+#: How long a brand written with 公司 may be (卓群公司, 中德公司, 里奇蒙德公司).
+BRAND_LENGTHS = range(2, 5)
+
+
+def _brand_company(name: str, stem: str, g: Grammar) -> bool:
+    """Is ``name`` a brand and 公司 where the other name's ``stem``, its place aside, goes on from
+    that brand (卓群公司 and 江苏卓群纳米稀土)? The press names a company so after its full name."""
+    brand = name.removesuffix("公司")
+    return (
+        len(brand) in BRAND_LENGTHS
+        and brand != name
+        and not is_common_word(brand, g)
+        and any(s.startswith(brand) and len(s) > len(brand) for s in _looser(stem, g))
+    )
 
 
 def link_names(names: list[Name], g: Grammar) -> dict[str, str]:
