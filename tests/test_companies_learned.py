@@ -214,6 +214,7 @@ def test_a_company_written_again_with_other_forms_is_one_record(extractor):
         ("光明集团", "光明食品(集团)有限公司", True),  # a trade word after the words, groups both
         ("五矿集团", "中国五矿集团公司", True),  # a place before them
         ("建龙集团", "北京建龙重工集团", True),
+        ("中石油集团公司", "中国石油天然气集团公司", True),  # an abbreviation
         ("卓群公司", "江苏卓群纳米稀土股份有限公司", True),  # a brand and 公司 after the full name
         ("沃茨公司", "美国沃茨工业集团", True),
         ("科技公司", "北京科技发展有限公司", False),  # a common word is no brand

@@ -90,8 +90,9 @@ def _looser(stem: str, g: Grammar) -> set[str]:
 
 def same_company(name: str, other: str, grammar: Grammar | None = None) -> bool:
     """Are two names with company forms one company written two ways (``company_forms`` in
-    ``rules/companies.yml``): 奇瑞汽车股份公司 / 奇瑞汽车有限公司, 五矿集团 / 中国五矿集团公司, or a
-    registered name and its brand with 公司 (江苏卓群纳米稀土股份有限公司 / 卓群公司)?"""
+    ``rules/companies.yml``): 奇瑞汽车股份公司 / 奇瑞汽车有限公司, 五矿集团 / 中国五矿集团公司,
+    中石油集团公司 / 中国石油天然气集团公司, or a registered name and its brand with 公司
+    (江苏卓群纳米稀土股份有限公司 / 卓群公司)?"""
     g = grammar or company_rules()
     a, b = _stem(name, g), _stem(other, g)
     if len(a) < 2 or len(b) < 2:
@@ -101,7 +102,13 @@ def same_company(name: str, other: str, grammar: Grammar | None = None) -> bool:
     classes = {_form_class(name, g), _form_class(other, g)}
     if a == b:
         return classes != {"group", "listed"}
-    return len(classes) == 1 and (a in _looser(b, g) or b in _looser(a, g))
+    return len(classes) == 1 and (_shortens(a, b, g) or _shortens(b, a, g))
+
+
+def _shortens(stem: str, other: str, g: Grammar) -> bool:
+    """Is ``stem`` the other stem without its place or trade word (五矿, 中国五矿), or its
+    abbreviation (中石油, 中国石油天然气)?"""
+    return any(stem == s or abbreviates(stem, s, g) for s in _looser(other, g))
 
 
 #: How long a brand written with 公司 may be (卓群公司, 中德公司, 里奇蒙德公司).
