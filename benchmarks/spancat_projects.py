@@ -38,6 +38,7 @@ from extract.learn import decide as decisions  # noqa: E402
 from extract.learn.candidates import featured  # noqa: E402
 from extract.learn.corpus import gold_views  # noqa: E402
 from extract.learn.crossval import folds, scored_record  # noqa: E402
+from extract.learn.lists import read_lists  # noqa: E402
 from extract.learn.settings import settings  # noqa: E402
 from extract.learn.train import train_models  # noqa: E402
 from extract.learn.truth import from_gold  # noqa: E402
@@ -77,7 +78,7 @@ def character_pipeline(seed: int) -> spacy.Language:
 
 def candidate_doc(nlp: spacy.Language, view, heads) -> tuple[Doc, list]:
     doc = nlp.make_doc(view.text)
-    cands = [c for c, _ in featured(view, heads)]
+    cands = [c for c, _ in featured(view, read_lists(view, heads))]
     doc.spans[KEY] = [doc[c.start : c.end] for c in cands]
     return doc, cands
 
@@ -105,7 +106,7 @@ def train_spancat(nlp, views, truths, heads, ids, epochs: int, seed: int) -> Non
 def spancat_spans(nlp, heads):
     """A ``project_spans`` that reads the spancat's probability where the linear models read theirs."""
 
-    def project_spans(view, models, threshold, veto):
+    def project_spans(view, models, lists, threshold, veto):
         doc, cands = candidate_doc(nlp, view, heads)
         doc = nlp.get_pipe("spancat")(doc)
         scores = doc.spans["sc"].attrs.get("scores", [])

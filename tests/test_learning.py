@@ -18,7 +18,7 @@ from extract.cli import main
 from extract.learn.candidates import candidates
 from extract.learn.features import role_features
 from extract.learn.linear import LinearModel, train
-from extract.learn.lists import list_items
+from extract.learn.lists import read_lists
 from extract.learn.models import MODEL_FILES, models_dir
 from extract.learn.view import RuleOutput, View
 from extract.money import find_money
@@ -60,7 +60,7 @@ def test_candidates_end_at_infrastructure_heads_and_start_at_word_boundaries():
 def test_list_items_without_heads_are_candidates_named_by_their_tail():
     text = "其中晋东南至荆门、向家坝至上海和锦屏至苏南等3条已投产线路，年输电能力近2000万千瓦。"
     view = _view(text)
-    items = list_items(view, ("线路", "项目"))
+    items = read_lists(view, ("线路", "项目")).items
     assert [text[i.start : i.end] for i in items.values()] == [
         "其中晋东南至荆门",
         "向家坝至上海",
@@ -70,15 +70,16 @@ def test_list_items_without_heads_are_candidates_named_by_their_tail():
     spans = {text[c.start : c.end] for c in candidates(view, ("线路",))}
     assert {"晋东南至荆门", "向家坝至上海", "锦屏至苏南"} <= spans
     places = _view("北京、上海、广东等19个省市拥有50多家工厂。")
-    assert list_items(places, ("线路", "项目")) == {}, (
+    assert read_lists(places, ("线路", "项目")).items == {}, (
         "a list whose tail names no project kind is no list of names"
     )
 
 
 def _names_of_items(text: str, heads: tuple[str, ...]) -> dict[str, str]:
-    view = _view(text)
-    items = list_items(view, heads)
-    return {text[i.start : i.end]: view.name_text(i.start, i.end) for i in items.values() if not i.first}
+    lists = read_lists(_view(text), heads)
+    return {
+        text[i.start : i.end]: lists.name_text(i.start, i.end) for i in lists.items.values() if not i.first
+    }
 
 
 def test_list_items_take_the_ending_their_last_item_shares_with_them():
@@ -92,11 +93,10 @@ def test_list_items_take_the_ending_their_last_item_shares_with_them():
     assert _names_of_items(text, heads) == {"新疆哈密200万千瓦": "新疆哈密200万千瓦风电项目"}
     # a count between the last item and the ending is left out of every name, the last item's too
     text = "岳阳先后启动随岳、岳常、临岳3条高速公路建设。"
-    view = _view(text)
-    list_items(view, heads)
+    lists = read_lists(_view(text), heads)
     at = text.index("临岳")
-    assert view.name_text(at, text.index("建设")) == "临岳高速公路"
-    assert view.name_text(text.index("岳常"), text.index("岳常") + 2) == "岳常高速公路"
+    assert lists.name_text(at, text.index("建设")) == "临岳高速公路"
+    assert lists.name_text(text.index("岳常"), text.index("岳常") + 2) == "岳常高速公路"
 
 
 def test_lists_of_qualities_or_with_a_tail_take_no_ending():

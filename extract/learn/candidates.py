@@ -22,7 +22,7 @@ import regex
 
 from ..words import extraction_words
 from .clusters import class_features
-from .lists import Item, list_items
+from .lists import Item, Lists, read_lists
 from .settings import settings
 from .view import View
 
@@ -58,7 +58,7 @@ def candidates(view: View, heads: tuple[str, ...], items: dict[int, Item] | None
             ends[end] = head
     for p in view.rules.proposals:
         ends.setdefault(p.end, "")
-    items = list_items(view, heads) if items is None else items
+    items = read_lists(view, heads).items if items is None else items
     for end, item in items.items():
         # an item named with its list's shared ending takes that ending's head (黄山区、歙县污水处理厂)
         ends.setdefault(end, item.ending_head)
@@ -98,13 +98,14 @@ def _bucket(n: int) -> str:
 class CandidateFeatures:
     """Features of candidates in one article; the rule's proposals and records are looked up once."""
 
-    def __init__(self, view: View, items: dict[int, Item] | None = None) -> None:
+    def __init__(self, view: View, lists: Lists) -> None:
         self.view = view
+        self.lists = lists
         rules = view.rules
         self.proposals = {(p.start, p.end): p for p in rules.proposals}
         self.rule_spans = {(m.start, m.end) for p in rules.projects for m in p.mentions}
         self.rule_ends = {e for _, e in self.rule_spans}
-        self.items = items or {}
+        self.items = lists.items
         self.org_starts = {s for s, _ in view.org_spans}
         self.org_ends = {e for _, e in view.org_spans}
         self.company_starts = {s for s, _ in view.company_spans}
@@ -118,9 +119,10 @@ class CandidateFeatures:
 
     def __call__(self, c: Candidate) -> dict[str, float]:
         v, text = self.view, self.view.text
-        name = v.name_text(c.start, c.end)
+        name = self.lists.name_text(c.start, c.end)
         # a list item named with its list's shared ending reads as the name it gives (黄山区污水处理厂)
-        words = v.words_in(c.start, c.end) if c.end not in v.namings else extraction_words().cut(name)
+        named_apart = c.end in self.lists.namings
+        words = extraction_words().cut(name) if named_apart else v.words_in(c.start, c.end)
         prev, prevc, start_features = self._start_features(c.start)
         head = c.head or "<list>"
         first = words[0] if words else ""
@@ -237,12 +239,12 @@ class CandidateFeatures:
         return i >= 0 and spans[i][0] < c.start < spans[i][1]
 
 
-def featured(view: View, heads: tuple[str, ...]) -> Iterator[tuple[Candidate, dict[str, float]]]:
-    """Every candidate of the article with its features, one at a time: a caller keeps only the
-    features it needs (a line of 16,000 heads has 220,000 candidates)."""
-    items = list_items(view, heads)
-    featurise = CandidateFeatures(view, items)
-    found = candidates(view, heads, items)
+def featured(view: View, lists: Lists) -> Iterator[tuple[Candidate, dict[str, float]]]:
+    """Every candidate of the article (at ``lists.heads`` and the items of ``lists``) with its features,
+    one at a time: a caller keeps only the features it needs (a line of 16,000 heads has 220,000
+    candidates)."""
+    featurise = CandidateFeatures(view, lists)
+    found = candidates(view, lists.heads, lists.items)
     featurise.count_names(found)
     return ((c, featurise(c)) for c in found)
 

@@ -29,6 +29,7 @@ from ..projects.article import Intervals
 from .candidates import Candidate, featured
 from .companies import judged_companies, one_company, separate_members
 from .features import Mentions, pair_features, role_features, stage_features
+from .lists import Lists, read_lists
 from .models import Models
 from .settings import Settings
 from .view import View
@@ -38,7 +39,7 @@ MONEY_SLOTS = ("investment_yuan", "output_value_yuan", "tax_yuan")
 
 
 def project_spans(
-    view: View, models: Models, threshold: float, veto: float
+    view: View, models: Models, lists: Lists, threshold: float, veto: float
 ) -> tuple[list[tuple[int, int]], dict[tuple[int, int], float]]:
     """Project names: the grammar's (unless the model gives one less than ``veto``), then the model's
     (per end the likeliest start, accepted above ``threshold`` or, where the grammar proposed it,
@@ -47,7 +48,7 @@ def project_spans(
     best: dict[int, tuple[float, Candidate, dict[str, float]]] = {}
     features: dict[tuple[int, int], dict[str, float]] = {}
     grammar = {(m.start, m.end) for p in view.rules.projects for m in p.mentions}
-    for c, f in featured(view, models.heads):
+    for c, f in featured(view, lists):
         if (c.start, c.end) in grammar:
             features[(c.start, c.end)] = f
         p = models.project_start.probability(f)
@@ -126,7 +127,9 @@ def _bigrams(s: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)}
 
 
-def group_spans(view: View, spans: list[tuple[int, int]], rules: RuleIndex) -> list[list[tuple[int, int]]]:
+def group_spans(
+    view: View, lists: Lists, spans: list[tuple[int, int]], rules: RuleIndex
+) -> list[list[tuple[int, int]]]:
     """Names of one project together, in order of first mention.
 
     Two names are one project where the grammar made them one record (it
@@ -149,7 +152,7 @@ def group_spans(view: View, spans: list[tuple[int, int]], rules: RuleIndex) -> l
     records = {span: rules.index_of([span]) for span in spans}
     # The grammar's names first, so that a loose mention before its record's name still finds it.
     for s, e in sorted(spans, key=lambda span: (records[span] is None, span)):
-        name = strip_name(view.name_text(s, e))
+        name = strip_name(lists.name_text(s, e))
         key = norm_project(name)
         record = records[(s, e)]
         row = rows_apart(view.text, s, s)
@@ -163,7 +166,7 @@ def group_spans(view: View, spans: list[tuple[int, int]], rules: RuleIndex) -> l
             nearby = dict.fromkeys([*recent[-GROUP_WINDOW:], *by_prefix.get(key[:2], [])[-GROUP_WINDOW:]])
             alike = (c for c in reversed(nearby) if fits(c) and any(same_project(name, o) for o in names[c]))
             g = next(alike, None)
-        if g is None and record is None and e not in view.namings:  # items of one list are apart
+        if g is None and record is None and e not in lists.namings:  # items of one list are apart
             g = _loose_match(key, by_pair, names, fits)
         if g is None:
             g = len(groups)
@@ -266,8 +269,9 @@ def decide(
     money = relabel_money(view, models)
     organisations = judge_companies(view, models, config.accept)
     rules = RuleIndex(view.rules.projects)
-    spans, name_scores = project_spans(view, models, config.accept, config.veto)
-    groups = group_spans(view, spans, rules)
+    lists = read_lists(view, models.heads)
+    spans, name_scores = project_spans(view, models, lists, config.accept, config.veto)
+    groups = group_spans(view, lists, spans, rules)
     attach = config.attach
     mentions = Mentions(sorted((s, e, g) for g, grp in enumerate(groups) for s, e in grp))
     owned: dict[tuple[int, str], tuple[float, Mention]] = {}
@@ -315,6 +319,7 @@ def decide(
             stage = None  # a guess would more often be wrong than right
         project = _project(
             view,
+            lists,
             grp,
             {slot: owned[(g, slot)][1] for slot in MONEY_SLOTS if (g, slot) in owned},
             capacities.get(g, []),
@@ -360,6 +365,7 @@ class RuleIndex:
 
 def _project(
     view: View,
+    lists: Lists,
     grp: list[tuple[int, int]],
     money: dict[str, Money],
     capacities: list[Capacity],
@@ -369,7 +375,7 @@ def _project(
     rule: Project | None,
 ) -> Project:
     text = view.text
-    names = [strip_name(view.name_text(s, e)) for s, e in grp]
+    names = [strip_name(lists.name_text(s, e)) for s, e in grp]
     main = max(range(len(grp)), key=lambda i: (len(names[i]), -grp[i][0]))
     start, end = grp[main]
     evidence: dict[str, Mention] = dict(money)

@@ -90,14 +90,31 @@ def enumerated(view: View, start: int, end: int) -> tuple[int, bool, int] | None
     return None
 
 
-def list_items(view: View, heads: tuple[str, ...]) -> dict[int, Item]:
-    """The items of the article's project-like lists, by their end offset. Records on ``view.namings``
-    the names items take from their list's shared ending (:meth:`View.name_text` reads them)."""
+@dataclass(frozen=True)
+class Lists:
+    """The article's project-like lists as read with a set of heads (the models' own): their items by
+    end offset, and the names items take from the ending their list shares (``namings``: by a span's
+    end, where its name stops and the ending it takes, ``黄山区`` of ``黄山区、歙县污水处理厂``)."""
+
+    text: str
+    heads: tuple[str, ...]
+    items: dict[int, Item]
+    namings: dict[int, tuple[int, str]]
+
+    def name_text(self, start: int, end: int) -> str:
+        """The name a span gives: its text, or for an item of a list that shares its last item's ending,
+        the item with that ending (``黄山区污水处理厂``)."""
+        cut, ending = self.namings.get(end, (end, ""))
+        return self.text[start:cut] + ending if ending and start < cut else self.text[start:end]
+
+
+def read_lists(view: View, heads: tuple[str, ...]) -> Lists:
+    """The items of the article's project-like lists and the names they take (:class:`Lists`)."""
     text = view.text
     by_length = sorted(heads, key=len, reverse=True)
     head_set, lengths = frozenset(heads), sorted({len(h) for h in heads})
     out: dict[int, Item] = {}
-    view.namings = {}
+    namings: dict[int, tuple[int, str]] = {}
     for pieces, tail in enumerations(view):
         tail_head = next((h for h in by_length if h in tail), "")
         ends_in_head = [any(text[e - n : e] in head_set for n in lengths) for _, e in pieces]
@@ -112,10 +129,10 @@ def list_items(view: View, heads: tuple[str, ...]) -> dict[int, Item]:
                 ending, head = ("", "") if ends_in_head[k] else named
                 out[e] = Item(s, e, k == 0, len(pieces), tail_head, headed, ending, head)
                 if ending:
-                    view.namings[e] = (e, ending)
+                    namings[e] = (e, ending)
         if shared is not None and shared[0] is not None:
-            view.namings[shared[1]] = (shared[0], shared[2])
-    return out
+            namings[shared[1]] = (shared[0], shared[2])
+    return Lists(text, heads, out, namings)
 
 
 #: A count or 的 before a shared ending, left out of the name (临岳6条高速公路: 临岳高速公路).

@@ -27,6 +27,7 @@ from .companies import company_candidates, judged_companies
 from .corpus import gold_views, rule_views
 from .decide import MONEY_SLOTS, RuleIndex, fact_label, offers
 from .features import Mentions, pair_features, role_features, stage_features
+from .lists import Lists, read_lists
 from .models import Models, TrainError, save_models
 from .settings import Settings, settings
 from .truth import Truth, from_gold, from_review, project_names
@@ -166,23 +167,24 @@ def _company_names(company: dict) -> set[str]:
 
 def _name_examples(view: View, truth: Truth, heads: tuple[str, ...], sets: dict[str, list[Example]]) -> None:
     """Accept examples of each candidate the truth decides; start examples of those ending as a name does."""
-    labelled = [(c, f, _name_label(view, truth, c)) for c, f in featured(view, heads)]
+    lists = read_lists(view, heads)
+    labelled = [(c, f, _name_label(view, lists, truth, c)) for c, f in featured(view, lists)]
     true_ends = {c.end for c, _, label in labelled if label}
     for c, f, label in labelled:
         if label is None:
             continue
-        name = view.name_text(c.start, c.end)
+        name = lists.name_text(c.start, c.end)
         weight = truth.weight_of(name)
         sets["accept"].append((f, label or truth.is_near_name(name), weight))
         if c.end in true_ends:
             sets["start"].append((f, label, weight))
 
 
-def _name_label(view: View, truth: Truth, c: Candidate) -> bool | None:
+def _name_label(view: View, lists: Lists, truth: Truth, c: Candidate) -> bool | None:
     """Is the candidate a name of the truth (None: the truth does not say)? A list item named with its
     list's shared ending (``黄山区污水处理厂``) is judged by that name; where only its bare text is a
     name the truth does not decide how it is named."""
-    name = view.name_text(c.start, c.end)
+    name = lists.name_text(c.start, c.end)
     label = truth.is_name(name)
     if label is False and name != view.text[c.start : c.end] and truth.is_name(view.text[c.start : c.end]):
         return None

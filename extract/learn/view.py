@@ -74,9 +74,6 @@ class View:
     """The article's lists (:func:`extract.learn.lists.enumerations`), made at the first ask."""
     list_index: list | None = field(default=None, init=False, repr=False)
     """Their items by start (:func:`extract.learn.lists.enumerated`), made at the first ask."""
-    namings: dict[int, tuple[int, str]] = field(default_factory=dict, init=False, repr=False)
-    """Names written apart (:func:`extract.learn.lists.list_items`): by a span's end, where its name stops
-    and the ending it takes from its list's last item (``黄山区`` of ``黄山区、歙县污水处理厂``)."""
 
     def __post_init__(self) -> None:
         words = self.rules.words
@@ -122,12 +119,6 @@ class View:
     def token_at(self, offset: int) -> int:
         """The index of the word holding ``offset`` (the last word for the end of the text)."""
         return max(bisect.bisect_right(self.token_starts, offset) - 1, 0)
-
-    def name_text(self, start: int, end: int) -> str:
-        """The name a span gives: its text, or for an item of a list that shares its last item's ending,
-        the item with that ending (``黄山区污水处理厂``)."""
-        cut, ending = self.namings.get(end, (end, ""))
-        return self.text[start:cut] + ending if ending and start < cut else self.text[start:end]
 
     def word_before(self, offset: int) -> str:
         i = bisect.bisect_left(self.token_ends, offset + 1) - 1
