@@ -6,6 +6,8 @@ import random
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extract.learn.companies import gazetteer
 from extract.models import Article
@@ -228,6 +230,23 @@ def test_a_company_written_again_with_other_forms_is_one_record(extractor):
 def test_same_company_by_its_forms(name, other, same):
     assert same_company(name, other) is same
     assert same_company(other, name) is same
+
+
+_PARTS = ["中国", "北京", "江苏", "五矿", "卓群", "奇瑞", "汽车", "纳米", "稀土", "重工", "科技", "(中国)"]
+_FORMS = ["", "公司", "集团", "有限公司", "股份有限公司", "集团公司", "控股", "股份公司", "(集团)有限公司"]
+
+
+@given(
+    st.lists(st.sampled_from(_PARTS), min_size=1, max_size=4),
+    st.sampled_from(_FORMS),
+    st.lists(st.sampled_from(_PARTS), min_size=1, max_size=4),
+    st.sampled_from(_FORMS),
+)
+def test_same_company_is_symmetric_and_needs_company_forms(words, form, other_words, other_form):
+    name, other = "".join(words) + form, "".join(other_words) + other_form
+    assert same_company(name, other) == same_company(other, name)
+    if not form or not other_form:
+        assert not same_company(name, other), "a name without a company form is linked elsewhere"
 
 
 def test_a_group_and_its_local_company_or_arm_are_two_companies(extractor):
