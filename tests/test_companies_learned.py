@@ -204,9 +204,13 @@ def test_a_company_written_again_with_other_forms_is_one_record(extractor):
         "奇瑞汽车股份公司与芜湖市签约新能源整车项目。奇瑞汽车有限公司有关负责人表示，"
         "奇瑞将追加投资。中国五矿集团公司与当地签约；五矿集团将投资建设稀土深加工项目。"
     )
+    assert _company_records(extractor, text) == ["奇瑞汽车股份公司", "中国五矿集团公司"]
+
+
+def _company_records(extractor: Extractor, text: str) -> list[str]:
+    """The companies an article's export lists, one name per company."""
     organisations = [o for o in extractor(Article(id="t", text=text)).organisations if o.kind == "company"]
-    names = company_names([(o.name, o.refers_to) for o in organisations])
-    assert names == ["奇瑞汽车股份公司", "中国五矿集团公司"]
+    return company_names([(o.name, o.refers_to) for o in organisations])
 
 
 @pytest.mark.parametrize(
@@ -256,9 +260,7 @@ def test_a_group_and_its_local_company_or_arm_are_two_companies(extractor):
         "青岛啤酒揭阳公司年产60万千升生产基地项目日前开工。青岛啤酒在市场布局方面又有新动作，"
         "青岛啤酒有关负责人表示，项目明年投产。"
     )
-    organisations = [o for o in extractor(Article(id="t", text=text)).organisations if o.kind == "company"]
-    names = company_names([(o.name, o.refers_to) for o in organisations])
-    assert names == ["青岛啤酒揭阳公司", "青岛啤酒"]
+    assert _company_records(extractor, text) == ["青岛啤酒揭阳公司", "青岛啤酒"]
     assert company_names([("锦湖", None), ("锦湖轮胎", None)]) == ["锦湖轮胎"]
     assert company_names([("中电投", None), ("中电投新疆公司", None)]) == ["中电投", "中电投新疆公司"]
     assert company_names([("格力", None), ("格力地产", None)]) == ["格力", "格力地产"], (
