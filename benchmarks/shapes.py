@@ -15,6 +15,8 @@ Shapes (issue "Nothing slow, nothing lost"):
 - ``repeat``: one project sentence repeated on one line;
 - ``unpunctuated``: an e-paper page pasted as one line without punctuation;
 - ``amounts``: one article with many amounts in one paragraph;
+- ``companies``: a 企业名单 one row a company (its registered name and its brand with 公司): each
+  name is one company written twice, and names are compared by key, never all pairs (2026-12-08);
 - ``heads``: a line of nothing but a project head word (``项目项目…``): every offset ends a
   candidate name, the most candidates a text of its length can hold (found 2026-12-07; it held
   every candidate's features at once, 791 MB at 32k characters, before they were streamed).
@@ -64,12 +66,29 @@ def heads(times: int) -> str:
     return "项目" * times
 
 
+#: Characters of made-up brands (two of them a brand: 2,401 distinct names).
+BRAND_CHARS = (
+    "鑫瑞恒泰华盛宏达兴隆昌顺丰源通汇德嘉和信博远天宇金辉腾飞安康永新晨星海润东方佳美中科创智云峰凯旋乐"
+)
+TRADES = ("科技", "机械制造", "新材料", "食品", "物流", "建设")
+
+
+def company_list(rows: int) -> str:
+    lines = ["2025年全省入库企业名单", "序号  企业名称  简称"]
+    for i in range(1, rows + 1):
+        n = len(BRAND_CHARS)
+        brand = BRAND_CHARS[i % n] + BRAND_CHARS[(i // n) % n]
+        lines.append(f"{i}  {PLACES[i % len(PLACES)]}{brand}{TRADES[i % len(TRADES)]}有限公司  {brand}公司")
+    return "\n".join(lines)
+
+
 SHAPES = {
     "list": (project_list, (200, 400, 800, 1600)),
     "repeat": (repeated, (50, 100, 200, 400)),
     "unpunctuated": (unpunctuated, (5_000, 10_000, 20_000, 40_000)),
     "amounts": (amounts, (100, 200, 400, 800)),
     "heads": (heads, (2_000, 4_000, 8_000, 16_000)),
+    "companies": (company_list, (200, 400, 800, 1600)),
 }
 
 

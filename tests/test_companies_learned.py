@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from extract.learn.companies import gazetteer
 from extract.models import Article
-from extract.orgs import same_company
+from extract.orgs import company_form, same_company
 from extract.pipeline import Extractor
 from extract.records import company_names
 
@@ -234,6 +234,7 @@ def _company_records(extractor: Extractor, text: str) -> list[str]:
 def test_same_company_by_its_forms(name, other, same):
     assert same_company(name, other) is same
     assert same_company(other, name) is same
+    assert not same or company_form(name).keys & company_form(other).keys
 
 
 _PARTS = ["中国", "北京", "江苏", "五矿", "卓群", "奇瑞", "汽车", "纳米", "稀土", "重工", "科技", "(中国)"]
@@ -249,6 +250,8 @@ _FORMS = ["", "公司", "集团", "有限公司", "股份有限公司", "集团�
 def test_same_company_is_symmetric_and_needs_company_forms(words, form, other_words, other_form):
     name, other = "".join(words) + form, "".join(other_words) + other_form
     assert same_company(name, other) == same_company(other, name)
+    if same_company(name, other):
+        assert company_form(name).keys & company_form(other).keys, "the pass compares names by key"
     if not form or not other_form:
         assert not same_company(name, other), "a name without a company form is linked elsewhere"
 

@@ -19,7 +19,7 @@ import regex
 
 from ..dictionary import word_tags
 from ..models import Organisation
-from ..orgs import begins_place, group_member, same_company
+from ..orgs import CompanyForm, begins_place, company_form, group_member, same_form
 from ..rules import rules_dir
 from ..words import extraction_words
 from .lists import enumerations
@@ -91,6 +91,11 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(frozenset(names), automaton, names, provenance, company)
 
 
+#: Earlier records a company name is compared with per key (:func:`~extract.orgs.same_company_keys`):
+#: bounded, so an article naming thousands of companies is read in one linear pass.
+SAME_WINDOW = 30
+
+
 def one_company(organisations: list[Organisation]) -> list[Organisation]:
     """One record per company, as the gold and a reader count them: names of one company in the
     gazetteer refer to the first of them the article writes (中石化 after 中国石化, 农发行 after
@@ -106,18 +111,32 @@ def one_company(organisations: list[Organisation]) -> list[Organisation]:
             if written != o.name:
                 o = o.model_copy(update={"refers_to": written})
         out.append(o)
-    records = list(dict.fromkeys(o.refers_to or o.name for o in out if o.kind == "company"))
-    again = {}
-    for i, name in enumerate(records):
-        earlier = next((r for r in records[:i] if r not in again and same_company(name, r)), None)
-        if earlier is not None:
-            again[name] = earlier
+    again = _written_again(list(dict.fromkeys(o.refers_to or o.name for o in out if o.kind == "company")))
     return [
         o.model_copy(update={"refers_to": again[o.refers_to or o.name]})
         if o.kind == "company" and (o.refers_to or o.name) in again
         else o
         for o in out
     ]
+
+
+def _written_again(records: list[str]) -> dict[str, str]:
+    """Each company name the article wrote before in other forms → that first name (records in order
+    of first mention), compared only with the recent names sharing a key."""
+    forms: dict[int, CompanyForm] = {}
+    again: dict[str, str] = {}
+    by_key: dict[str, list[int]] = {}
+    for i, name in enumerate(records):
+        if (form := company_form(name)) is None:
+            continue
+        forms[i] = form
+        nearby = sorted({j for k in form.keys for j in by_key.get(k, [])[-SAME_WINDOW:]})
+        earlier = next((j for j in nearby if records[j] not in again and same_form(form, forms[j])), None)
+        if earlier is not None:
+            again[records[i]] = records[earlier]
+        for k in form.keys:
+            by_key.setdefault(k, []).append(i)
+    return again
 
 
 def separate_members(organisations: list[Organisation]) -> list[Organisation]:

@@ -38,21 +38,33 @@ from collections.abc import Iterable
 from ..models import Organisation
 from ..ner import NerModel
 from .grammar import CompanyRules, Grammar, begins_place, classify, company_rules
-from .links import group_member, link_names, root_of, same_company, short_forms
+from .links import (
+    CompanyForm,
+    company_form,
+    group_member,
+    link_names,
+    root_of,
+    same_company,
+    same_form,
+    short_forms,
+)
 from .names import Context, Name, aliases, anchored, listed, ner_names, project_heads
 from .view import NerInput, TextView, entities_of, ner_input, text_view, worth_ner
 
 __all__ = [
+    "CompanyForm",
     "CompanyRules",
     "NerInput",
     "begins_place",
     "classify",
+    "company_form",
     "company_names",
     "find_organisations",
     "group_member",
     "leftmost_longest",
     "ner_input",
     "same_company",
+    "same_form",
     "short_forms",
     "worth_ner",
 ]
@@ -100,10 +112,11 @@ def find_organisations(
 
 
 def _overruns(name: str, known: set[str], g: Grammar) -> bool:
-    """An NER name that is a known name plus words of the sentence (中钢|从一, 中钢|下属)."""
-    for k in known:
-        if k != name and name.startswith(k):
-            rest = name[len(k) :]
+    """An NER name that is a known name plus words of the sentence (中钢|从一, 中钢|下属)? Its
+    prefixes are looked up, not every known name (an article may know thousands)."""
+    for cut in range(1, len(name)):
+        if name[:cut] in known:
+            rest = name[cut:]
             if classify(rest, g) is None and not g.industry_re.fullmatch(rest):
                 return True
     return False

@@ -3,6 +3,9 @@ which fuller one."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import ahocorasick_rs
 import regex
 
 from ..dictionary import word_tags
@@ -88,43 +91,69 @@ def _looser(stem: str, g: Grammar) -> set[str]:
     return out
 
 
-def same_company(name: str, other: str, grammar: Grammar | None = None) -> bool:
-    """Are two names with company forms one company written two ways (``company_forms`` in
-    ``rules/companies.yml``): 奇瑞汽车股份公司 / 奇瑞汽车有限公司, 五矿集团 / 中国五矿集团公司,
-    中石油集团公司 / 中国石油天然气集团公司, or a registered name and its brand with 公司
-    (江苏卓群纳米稀土股份有限公司 / 卓群公司)?"""
-    g = grammar or company_rules()
-    a, b = _stem(name, g), _stem(other, g)
-    if len(a) < 2 or len(b) < 2:
-        return False
-    if _brand_company(name, b, g) or _brand_company(other, a, g):
-        return True
-    classes = {_form_class(name, g), _form_class(other, g)}
-    if a == b:
-        return classes != {"group", "listed"}
-    return len(classes) == 1 and (_shortens(a, b, g) or _shortens(b, a, g))
+class CompanyForm(NamedTuple):
+    """What :func:`same_company` reads of a name, read once: its stem (what stands before its company
+    forms), the stem without place or trade word (:func:`_looser`), its class, and the brand it
+    gives where it is a brand with 公司 (卓群公司 → 卓群; "" otherwise)."""
 
+    stem: str
+    looser: frozenset[str]
+    kind: str
+    brand: str
 
-def _shortens(stem: str, other: str, g: Grammar) -> bool:
-    """Is ``stem`` the other stem without its place or trade word (五矿, 中国五矿), or its
-    abbreviation (中石油, 中国石油天然气)?"""
-    return any(stem == s or abbreviates(stem, s, g) for s in _looser(other, g))
+    @property
+    def keys(self) -> frozenset[str]:
+        """Characters two forms :func:`same_form` pairs share: every pairing rule compares a stem, or
+        its brand, with the start of the other's looser stems, so a caller compares a name only with
+        names sharing a key (no name with every other)."""
+        return frozenset(s[0] for s in self.looser)
 
 
 #: How long a brand written with 公司 may be (卓群公司, 中德公司, 里奇蒙德公司).
 BRAND_LENGTHS = range(2, 5)
 
 
-def _brand_company(name: str, stem: str, g: Grammar) -> bool:
-    """Is ``name`` a brand and 公司 where the other name's ``stem``, its place aside, goes on from
-    that brand (卓群公司 and 江苏卓群纳米稀土)? The press names a company so after its full name."""
+def company_form(name: str, grammar: Grammar | None = None) -> CompanyForm | None:
+    """The :class:`CompanyForm` of a name ending in a company form; None for any other name."""
+    g = grammar or company_rules()
+    stem = _stem(name, g)
+    if len(stem) < 2:
+        return None
     brand = name.removesuffix("公司")
-    return (
-        len(brand) in BRAND_LENGTHS
-        and brand != name
-        and not is_common_word(brand, g)
-        and any(s.startswith(brand) and len(s) > len(brand) for s in _looser(stem, g))
-    )
+    if brand == name or len(brand) not in BRAND_LENGTHS or is_common_word(brand, g):
+        brand = ""
+    return CompanyForm(stem, frozenset(_looser(stem, g)), _form_class(name, g), brand)
+
+
+def same_form(a: CompanyForm, b: CompanyForm, grammar: Grammar | None = None) -> bool:
+    """:func:`same_company` over names read beforehand."""
+    g = grammar or company_rules()
+    if _brand_company(a.brand, b) or _brand_company(b.brand, a):
+        return True
+    if a.stem == b.stem:
+        return {a.kind, b.kind} != {"group", "listed"}
+    return a.kind == b.kind and (_shortens(a.stem, b, g) or _shortens(b.stem, a, g))
+
+
+def same_company(name: str, other: str, grammar: Grammar | None = None) -> bool:
+    """Are two names with company forms one company written two ways (``company_forms`` in
+    ``rules/companies.yml``): 奇瑞汽车股份公司 / 奇瑞汽车有限公司, 五矿集团 / 中国五矿集团公司,
+    中石油集团公司 / 中国石油天然气集团公司, or a registered name and its brand with 公司
+    (江苏卓群纳米稀土股份有限公司 / 卓群公司)?"""
+    a, b = company_form(name, grammar), company_form(other, grammar)
+    return a is not None and b is not None and same_form(a, b, grammar)
+
+
+def _shortens(stem: str, other: CompanyForm, g: Grammar) -> bool:
+    """Is ``stem`` the other stem without its place or trade word (五矿, 中国五矿), or its
+    abbreviation (中石油, 中国石油天然气)?"""
+    return any(stem == s or abbreviates(stem, s, g) for s in other.looser)
+
+
+def _brand_company(brand: str, other: CompanyForm) -> bool:
+    """Does the other name's stem, its place aside, go on from ``brand`` (卓群公司 and
+    江苏卓群纳米稀土)? The press names a company so after its full name."""
+    return bool(brand) and any(s.startswith(brand) and len(s) > len(brand) for s in other.looser)
 
 
 def link_names(names: list[Name], g: Grammar) -> dict[str, str]:
@@ -132,18 +161,47 @@ def link_names(names: list[Name], g: Grammar) -> dict[str, str]:
 
     A name contained in a longer company name of the article (一汽 in 一汽集团,
     香港公司 in 中钢香港公司) or abbreviating one (中石油 → 中国石油天然气集团公司)
-    is that company, the earliest-mentioned candidate winning.
+    is that company, the earliest-mentioned candidate winning. Linear in the
+    names: containment is read by one automaton over them, and a name is tried
+    as the abbreviation of the first ``ABBREVIATION_REACH`` names opening with
+    its character only (an article listing a thousand companies of one place).
     """
     companies = list(dict.fromkeys(n.name for n in names if n.kind == "company"))
     links: dict[str, str] = {n.name: n.refers_to for n in names if n.refers_to}
-    for short in companies:
+    containing = _earliest_containing(companies)
+    by_first: dict[str, list[int]] = {}
+    for i, name in enumerate(companies):
+        by_first.setdefault(name[0], []).append(i)
+    for i, short in enumerate(companies):
         if short in links:
             continue
-        for full in companies:
-            if full != short and (short in full or abbreviates(short, full, g)):
-                links[short] = full
+        best = containing.get(i)
+        for j in by_first[short[0]][:ABBREVIATION_REACH]:
+            if best is not None and j >= best:
                 break
+            if j != i and abbreviates(short, companies[j], g):
+                best = j
+                break
+        if best is not None:
+            links[short] = companies[best]
     return links
+
+
+#: Names opening with a short name's first character it is tried as the abbreviation of.
+ABBREVIATION_REACH = 50
+
+
+def _earliest_containing(names: list[str]) -> dict[int, int]:
+    """For each name (by index), the first other name that holds it (一汽 in 一汽集团)."""
+    if not names:
+        return {}
+    automaton = ahocorasick_rs.AhoCorasick(names)
+    out: dict[int, int] = {}
+    for j, full in enumerate(names):
+        for i, _, _ in automaton.find_matches_as_indexes(full, overlapping=True):
+            if i != j:
+                out.setdefault(i, j)
+    return out
 
 
 def root_of(name: str, links: dict[str, str]) -> str:
