@@ -161,10 +161,11 @@ def link_names(names: list[Name], g: Grammar) -> dict[str, str]:
 
     A name contained in a longer company name of the article (一汽 in 一汽集团,
     香港公司 in 中钢香港公司) or abbreviating one (中石油 → 中国石油天然气集团公司)
-    is that company, the earliest-mentioned candidate winning. Linear in the
-    names: containment is read by one automaton over them, and a name is tried
-    as the abbreviation of the first ``ABBREVIATION_REACH`` names opening with
-    its character only (an article listing a thousand companies of one place).
+    is that company, the earliest-mentioned candidate winning. No name is
+    compared with every other: containment is read by one automaton over the
+    names (its cost grows with the matches), and a name is tried as the
+    abbreviation of the first ``ABBREVIATION_REACH`` names opening with its
+    character only (an article listing a thousand companies of one place).
     """
     companies = list(dict.fromkeys(n.name for n in names if n.kind == "company"))
     links: dict[str, str] = {n.name: n.refers_to for n in names if n.refers_to}
