@@ -91,7 +91,7 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(frozenset(names), automaton, names, provenance, company)
 
 
-#: Earlier records a company name is compared with per key (:func:`~extract.orgs.same_company_keys`):
+#: Earlier records a company name is compared with per key (:attr:`~extract.orgs.CompanyForm.keys`):
 #: bounded, so an article naming thousands of companies is read in one linear pass.
 SAME_WINDOW = 30
 

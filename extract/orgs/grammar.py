@@ -192,7 +192,7 @@ class Grammar:
         return regex.compile(rf"(?:{self.place_re.pattern})\p{{Han}}.*?(?:{forms})$")
 
     @cached_property
-    def company_forms(self) -> list[str]:
+    def company_forms_by_length(self) -> list[str]:
         """The forms of ``company_forms``, longest first (a name ends in the longest it can)."""
         return sorted(self.rules.company_forms.forms, key=len, reverse=True)
 

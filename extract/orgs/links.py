@@ -76,8 +76,8 @@ def _form_class(name: str, g: Grammar) -> str:
 
 def _stem(name: str, g: Grammar) -> str:
     """What stands before a name's company forms (重庆轻纺控股(集团)公司 → 重庆轻纺); "" without a form."""
-    stem = GROUP_IN_BRACKETS.sub("集团", name)
-    while (form := next((f for f in g.company_forms if stem.endswith(f)), "")) and len(stem) > len(form):
+    stem, forms = GROUP_IN_BRACKETS.sub("集团", name), g.company_forms_by_length
+    while (form := next((f for f in forms if stem.endswith(f)), "")) and len(stem) > len(form):
         stem = stem[: -len(form)]
     return stem if stem != name else ""
 
